@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          exclude: ['**/fixtures/**', '**/node_modules/**'],
         },
       },
       ...sandboxes.map((id) => ({

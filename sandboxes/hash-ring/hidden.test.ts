@@ -116,6 +116,8 @@ describe('lookup on the ring', () => {
 describe('empty rings', () => {
   it('an empty ring has no owner and no replicas', () => {
     const ring = new HashRing();
+    expect(() => ring.nodeFor('order-1'), 'nodeFor on an empty ring must return undefined, not throw').not.toThrow();
+    expect(() => ring.replicasFor('order-1', 3), 'replicasFor on an empty ring must return [], not throw').not.toThrow();
     expect(ring.nodeFor('order-1'), 'nodeFor on an empty ring must return undefined').toBeUndefined();
     expect(ring.replicasFor('order-1', 3), 'replicasFor on an empty ring must return []').toEqual([]);
   });
@@ -124,6 +126,7 @@ describe('empty rings', () => {
     const ring = ringOf(['a', 'b'], 10);
     ring.removeNode('a');
     ring.removeNode('b');
+    expect(() => ring.nodeFor('order-1'), 'after removing every node, nodeFor must return undefined, not throw').not.toThrow();
     expect(ring.nodeFor('order-1'), 'after removing every node, nodeFor must return undefined').toBeUndefined();
     expect(ring.replicasFor('order-1', 2), 'after removing every node, replicasFor must return []').toEqual([]);
   });

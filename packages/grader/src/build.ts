@@ -1,0 +1,80 @@
+/**
+ * Build-time tools (Node only): find the sandboxes and bundle one exercise's grader
+ * (harness + runner + sim + hidden tests) into a single self-contained ES module that every
+ * host imports: the browser Worker, the WebContainer payload and the Node CLI.
+ */
+import { build, type Plugin } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ExerciseMeta } from './exercise.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(here, '../../..');
+export const SANDBOXES_DIR = join(REPO_ROOT, 'sandboxes');
+
+/** Ids of every sandbox that has hidden tests, sorted. */
+export function listExercises(sandboxesDir = SANDBOXES_DIR): string[] {
+  return readdirSync(sandboxesDir)
+    .filter((d) => existsSync(join(sandboxesDir, d, 'exercise.ts')) && existsSync(join(sandboxesDir, d, 'hidden.test.ts')))
+    .sort();
+}
+
+export async function loadExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<ExerciseMeta> {
+  const file = join(sandboxesDir, id, 'exercise.ts');
+  const meta = ((await import(pathToFileURL(file).href)) as { default: ExerciseMeta }).default;
+  if (meta.id !== id) throw new Error(`sandboxes/${id}/exercise.ts declares id "${meta.id}"; it must match its folder`);
+  return meta;
+}
+
+/** Bundles the grader for one exercise; returns the ES module's code. */
+export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<string> {
+  const meta = await loadExercise(id, sandboxesDir);
+  const dir = join(sandboxesDir, id);
+  const entry = [
+    `import meta from ${JSON.stringify(join(dir, 'exercise.ts'))};`,
+    `import { __bind } from '@baristas/learner';`,
+    `import * as sim from '@baristas/sim';`,
+    `import { createHarness } from ${JSON.stringify(join(here, 'internal/harness.ts'))};`,
+    `import ${JSON.stringify(join(dir, 'hidden.test.ts'))};`,
+    `export { meta };`,
+    `export const start = createHarness({ meta, bind: __bind, modules: { '@baristas/sim': sim } });`,
+  ].join('\n');
+
+  const result = await build({
+    stdin: { contents: entry, resolveDir: dir, sourcefile: `${id}-grader.ts`, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [graderAliases(meta)],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/**
+ * Hidden tests import `vitest` and `@baristas/learner`. In a bundle, `vitest` is our small
+ * runner, and `@baristas/learner` is a module of live bindings that the harness points at the
+ * learner's exports once they have loaded.
+ */
+function graderAliases(meta: ExerciseMeta): Plugin {
+  return {
+    name: 'baristas-grader-aliases',
+    setup(b) {
+      b.onResolve({ filter: /^vitest$/ }, () => ({ path: join(here, 'runner.ts') }));
+      b.onResolve({ filter: /^@baristas\/learner$/ }, () => ({ path: 'learner', namespace: 'baristas-learner' }));
+      b.onLoad({ filter: /.*/, namespace: 'baristas-learner' }, () => ({
+        loader: 'js',
+        contents: [
+          ...meta.exports.map((name) => `export let ${name};`),
+          `export function __bind(m) { ${meta.exports.map((name) => `${name} = m.${name};`).join(' ')} }`,
+        ].join('\n'),
+      }));
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The grading side of a run: lives inside the exercise bundle, so every host (browser Worker,
+ * WebContainer, Node worker thread) runs exactly this code. It loads the learner's module,
+ * runs the collected hidden tests in order, and reports each one as a message.
+ */
+import type { ExerciseMeta } from '../exercise.ts';
+import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerModule } from './learner.ts';
+import { finishSuites, registry, runCollected } from './registry.ts';
+import type { HarnessMessage, HarnessRequest, TestResult } from './verdict.ts';
+
+export interface HarnessOptions {
+  meta: ExerciseMeta;
+  /** Points the hidden tests' `@baristas/learner` import at the learner's exports. */
+  bind: (module: LearnerModule) => void;
+  /** The only modules learner code may import. */
+  modules: Record<string, unknown>;
+}
+
+const CONSOLE_LINES_MAX = 100;
+const CONSOLE_LINE_CHARS_MAX = 500;
+const NETWORK_GLOBALS = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts'];
+
+export function createHarness(options: HarnessOptions) {
+  return async function start(request: HarnessRequest, post: (message: HarnessMessage) => void): Promise<void> {
+    removeNetwork();
+    const tests = registry.tests;
+    post({ type: 'collected', tests: tests.map((t) => t.name) });
+
+    let module: LearnerModule;
+    try {
+      module = compileLearner(request.source, options.modules)();
+    } catch (error) {
+      if (!(error instanceof LearnerLoadError)) throw error;
+      post({ type: 'load-error', problem: error.problem });
+      return;
+    }
+    const missing = options.meta.exports.filter((name) => module[name] === undefined);
+    if (missing.length > 0) {
+      const found = Object.keys(module);
+      post({
+        type: 'load-error',
+        problem: {
+          kind: 'missing-export',
+          message:
+            `Your file must export ${missing.map((m) => `\`${m}\``).join(', ')}` +
+            (found.length > 0 ? `; it exports ${found.map((m) => `\`${m}\``).join(', ')}.` : '; it exports nothing.') +
+            ' Check the name and the `export` keyword.',
+        },
+      });
+      return;
+    }
+    options.bind(module);
+    post({ type: 'loaded' });
+
+    const started = new Set<never>();
+    for (let index = request.startAt; index < tests.length; index++) {
+      const test = tests[index]!;
+      post({ type: 'test-start', index });
+      const lines: string[] = [];
+      const restore = captureConsole(lines);
+      const t0 = performance.now();
+      let result: TestResult;
+      try {
+        await runCollected(test, started);
+        result = { name: test.name, status: 'pass', durationMs: 0 };
+      } catch (error) {
+        result = { name: test.name, ...judge(error), durationMs: 0 };
+      } finally {
+        restore();
+      }
+      result.durationMs = Math.round(performance.now() - t0);
+      if (lines.length > 0) result.console = lines;
+      post({ type: 'test-end', index, result });
+    }
+    try {
+      await finishSuites(started);
+    } catch {
+      // A failing afterAll cannot change results already reported.
+    }
+    post({ type: 'done' });
+  };
+}
+
+function judge(error: unknown): Pick<TestResult, 'status' | 'message'> {
+  if (error instanceof Error && error.name === 'AssertionError') return { status: 'fail', message: error.message };
+  const where = learnerLocation(error);
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return {
+      status: 'error',
+      message: `Your code recursed too deeply (${error.message})${atLine(where)}.`,
+    };
+  }
+  return { status: 'error', message: `Your code threw ${describeError(error)}${atLine(where)}` };
+}
+
+const atLine = (where: { line: number } | undefined): string => (where ? ` (line ${where.line} of your code)` : '');
+
+function removeNetwork(): void {
+  for (const name of NETWORK_GLOBALS) {
+    if (name in globalThis) {
+      Object.defineProperty(globalThis, name, { value: undefined, writable: false, configurable: false });
+    }
+  }
+}
+
+function captureConsole(lines: string[]): () => void {
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const saved = methods.map((m) => console[m]);
+  let dropped = 0;
+  for (const m of methods) {
+    console[m] = (...args: unknown[]) => {
+      if (lines.length >= CONSOLE_LINES_MAX) {
+        dropped++;
+        return;
+      }
+      const text = args.map(format).join(' ');
+      lines.push(text.length > CONSOLE_LINE_CHARS_MAX ? `${text.slice(0, CONSOLE_LINE_CHARS_MAX)}… [line truncated]` : text);
+    };
+  }
+  return () => {
+    methods.forEach((m, i) => (console[m] = saved[i]!));
+    if (dropped > 0) lines.push(`… [${dropped} more lines not shown]`);
+  };
+}
+
+function format(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,55 @@
+/** Where a verdict was produced. */
+export type RuntimeName = 'worker' | 'webcontainer' | 'node';
+
+/** How one hidden test ended. `error`: the learner's code threw; `fail`: an expectation did not hold. */
+export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout';
+
+export interface TestResult {
+  /** The test's full name as a learner reads it: "describe › it". */
+  name: string;
+  status: TestStatus;
+  /** Why it did not pass, in the exercise's terms. Absent when it passed. */
+  message?: string;
+  durationMs: number;
+  /** What the learner's code printed during this test, truncated with a marker. */
+  console?: string[];
+}
+
+/** A problem that stopped the learner's module from being tested at all. */
+export interface LoadProblem {
+  kind: 'syntax' | 'load-throw' | 'load-timeout' | 'missing-export' | 'crash';
+  message: string;
+  /** 1-based line in the learner's file, when known. */
+  line?: number;
+  /** 1-based column in the learner's file, when known. */
+  column?: number;
+}
+
+/** The one result shape every host (worker, WebContainer, Node CLI) returns. */
+export interface Verdict {
+  version: 1;
+  exerciseId: string;
+  /** True when every hidden test passed. */
+  passed: boolean;
+  runtime: RuntimeName;
+  durationMs: number;
+  problem?: LoadProblem;
+  tests: TestResult[];
+}
+
+/** Messages from the grading side (inside the worker) to the host. */
+export type HarnessMessage =
+  | { type: 'collected'; tests: string[] }
+  | { type: 'loaded' }
+  | { type: 'load-error'; problem: LoadProblem }
+  | { type: 'test-start'; index: number }
+  | { type: 'test-end'; index: number; result: TestResult }
+  | { type: 'done' };
+
+/** What the host asks the grading side to do. */
+export interface HarnessRequest {
+  /** The learner's TypeScript source. */
+  source: string;
+  /** Index of the first test to run: after a test timed out, a fresh worker resumes here. */
+  startAt: number;
+}
