@@ -78,3 +78,19 @@ function graderAliases(meta: ExerciseMeta): Plugin {
     },
   };
 }
+
+/** Bundles the WebContainer payload's runner (`run.mjs`): the Node host, no esbuild inside. */
+export async function bundlePayloadRunner(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(here, 'payload-main.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}

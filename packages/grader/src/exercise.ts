@@ -13,6 +13,11 @@ export interface ExerciseMeta {
     loadMs?: number;
     /** One hidden test. Default 5,000. */
     testMs?: number;
+    /**
+     * The whole run. When tests time out one after another (a loop in a function every test
+     * calls), the run stops here and the remaining tests are reported as not run. Default 20,000.
+     */
+    totalMs?: number;
   };
 }
 
@@ -33,11 +38,11 @@ export function defineExercise(meta: ExerciseMeta): ExerciseMeta {
     problems.push('exports must list at least one identifier');
   }
   for (const [key, value] of Object.entries(meta.budgets ?? {})) {
-    if (!['loadMs', 'testMs'].includes(key)) problems.push(`budgets.${key} is not a known budget`);
+    if (!['loadMs', 'testMs', 'totalMs'].includes(key)) problems.push(`budgets.${key} is not a known budget`);
     else if (typeof value !== 'number' || !(value > 0)) problems.push(`budgets.${key} must be a positive number of ms`);
   }
   if (problems.length > 0) throw new Error(`exercise "${String(meta.id)}": ${problems.join('; ')}`);
   return meta;
 }
 
-export const DEFAULT_BUDGETS = { loadMs: 3_000, testMs: 5_000 } as const;
+export const DEFAULT_BUDGETS = { loadMs: 3_000, testMs: 5_000, totalMs: 20_000 } as const;

@@ -39,6 +39,7 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
   const results: (TestResult | undefined)[] = [];
   let problem: LoadProblem | undefined;
   let startAt = 0;
+  let stoppedEarly: string | undefined;
 
   for (;;) {
     const outcome = await runWorker(startAt);
@@ -56,6 +57,10 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
     options.onTest?.(results[outcome.at]!, outcome.at, names.length);
     startAt = outcome.at + 1;
     if (startAt >= names.length || options.signal?.aborted) break;
+    if (Date.now() - t0 >= budgets.totalMs) {
+      stoppedEarly = `Not run: the run reached its ${budgets.totalMs / 1000} s limit after tests timed out. Fix the timeouts first.`;
+      break;
+    }
   }
 
   const tests: TestResult[] = names.map(
@@ -63,7 +68,7 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
       results[i] ?? {
         name,
         status: 'error',
-        message: problem ? `Not run: ${problem.message}` : 'Not run: the run was cancelled.',
+        message: problem ? `Not run: ${problem.message}` : (stoppedEarly ?? 'Not run: the run was cancelled.'),
         durationMs: 0,
       },
   );

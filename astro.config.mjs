@@ -1,0 +1,49 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import mdx from '@astrojs/mdx';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+
+/**
+ * The sidebar comes from the chapter folders in `content/` (`01-storage`, `02-cap`, …):
+ * adding a chapter is adding a folder; its number sets its place.
+ */
+function chapterSidebar() {
+  return readdirSync('content', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && existsSync(`content/${d.name}/index.mdx`))
+    .map((d) => d.name)
+    .sort()
+    .map((dir) => {
+      const front = readFileSync(`content/${dir}/index.mdx`, 'utf8').match(/^---\n([\s\S]*?)\n---/)?.[1] ?? '';
+      const title = front.match(/^title:\s*(.+)$/m)?.[1]?.trim().replace(/^['"]|['"]$/g, '') ?? dir;
+      const label = `${Number(dir.slice(0, 2))}. ${title}`;
+      const pages = readdirSync(`content/${dir}`).filter((f) => /\.mdx?$/.test(f));
+      return pages.length > 1 ? { label, autogenerate: { directory: dir } } : { label, link: `/${dir}/` };
+    });
+}
+
+// WebContainer mode needs cross-origin isolation; the worker runtime works without it.
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  integrations: [
+    starlight({
+      title: 'Baristas',
+      description: 'Distributed systems in one lesson: a coffee shop grows from one barista into a web-scale chain.',
+      sidebar: [{ label: 'Welcome', link: '/' }, ...chapterSidebar()],
+      lastUpdated: false,
+      pagination: true,
+      customCss: ['./src/styles/course.css'],
+    }),
+    mdx(),
+  ],
+  server: { headers: isolationHeaders },
+  vite: {
+    server: { headers: isolationHeaders },
+    preview: { headers: isolationHeaders },
+    worker: { format: 'es' },
+  },
+});

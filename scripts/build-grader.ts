@@ -1,0 +1,20 @@
+/**
+ * Builds what the site serves under /grader/: one grader bundle per exercise, the
+ * WebContainer payload runner, and the sim's type declarations for the editor.
+ * Runs before `astro dev` and `astro build`.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, bundleExercise, bundlePayloadRunner, listExercises } from '../packages/grader/src/build.ts';
+import { simDeclarations } from './sim-types.ts';
+
+const out = join(REPO_ROOT, 'public', 'grader');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const t0 = performance.now();
+const ids = listExercises();
+for (const id of ids) writeFileSync(join(out, `${id}.js`), await bundleExercise(id));
+writeFileSync(join(out, 'run.mjs'), await bundlePayloadRunner());
+writeFileSync(join(out, 'types.json'), JSON.stringify(simDeclarations()));
+console.log(`grader: ${ids.length} exercise bundle(s), payload runner and types in ${Math.round(performance.now() - t0)} ms`);

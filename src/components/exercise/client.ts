@@ -1,0 +1,192 @@
+/**
+ * The interactive half of <Exercise>: lazy editor, drafts in IndexedDB, Run, results.
+ * The page ships only this small module; Monaco arrives when the learner starts editing.
+ */
+import { del, get, set } from 'idb-keyval';
+import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
+import { runtimes } from '../../runtimes/select.ts';
+import type { EditorHandle } from './editor.ts';
+
+interface Payload {
+  meta: Pick<ExerciseMeta, 'id' | 'budgets'>;
+  starter: string;
+}
+
+const SAVE_DELAY_MS = 400;
+const draftKey = (id: string) => `baristas:draft:${id}`;
+
+export function mountExercises(): void {
+  for (const root of document.querySelectorAll<HTMLElement>('[data-exercise]')) {
+    if (root.dataset.mounted) continue;
+    root.dataset.mounted = 'true';
+    void mount(root);
+  }
+}
+
+async function mount(root: HTMLElement): Promise<void> {
+  const $ = <T extends HTMLElement>(role: string) => root.querySelector<T>(`[data-role="${role}"]`)!;
+  const payload = JSON.parse($('payload').textContent!) as Payload;
+  const { meta, starter } = payload;
+  const staticCode = $('static');
+  const editorHost = $('editor');
+  const loading = $('loading');
+  const status = $('status');
+  const diagnostics = $('diagnostics');
+  const runButton = root.querySelector<HTMLButtonElement>('[data-action="run"]')!;
+  const resetButton = root.querySelector<HTMLButtonElement>('[data-action="reset"]')!;
+  const editButton = root.querySelector<HTMLButtonElement>('[data-action="edit"]')!;
+
+  let text = starter;
+  let editor: EditorHandle | undefined;
+  let opening: Promise<EditorHandle> | undefined;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+
+  const save = (): void => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (text === starter) void del(draftKey(meta.id));
+    else void set(draftKey(meta.id), text);
+  };
+  const scheduleSave = (): void => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, SAVE_DELAY_MS);
+  };
+  // A keystroke made just before closing the tab must not be lost to the debounce.
+  addEventListener('pagehide', () => saveTimer !== undefined && save());
+  document.addEventListener('visibilitychange', () => document.hidden && saveTimer !== undefined && save());
+
+  const openEditor = (focus: boolean): Promise<EditorHandle> => {
+    opening ??= (async () => {
+      loading.hidden = false;
+      const { createEditor } = await import('./editor.ts');
+      editorHost.hidden = false;
+      const handle = await createEditor(editorHost, {
+        value: text,
+        ariaLabel: `Code for the ${meta.id} exercise`,
+        onChange: (value) => {
+          text = value;
+          scheduleSave();
+        },
+        onRun: () => void run(),
+        onDiagnostics: (errors) => {
+          diagnostics.hidden = errors.length === 0;
+          root.dataset.typeErrors = String(errors.length);
+          const first = errors[0];
+          diagnostics.textContent = first
+            ? `TypeScript: ${errors.length} problem${errors.length === 1 ? '' : 's'} — line ${first.line}: ${first.message}`
+            : '';
+        },
+      });
+      staticCode.hidden = true;
+      loading.hidden = true;
+      editButton.hidden = true;
+      editor = handle;
+      root.dataset.editor = 'ready';
+      return handle;
+    })();
+    return opening.then((handle) => {
+      if (focus) handle.focus();
+      return handle;
+    });
+  };
+
+  const draft = await get<string>(draftKey(meta.id));
+  if (typeof draft === 'string' && draft !== starter) {
+    text = draft;
+    status.textContent = 'Your draft was restored.';
+    void openEditor(false);
+  }
+
+  staticCode.addEventListener('click', () => void openEditor(true));
+  staticCode.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      void openEditor(true);
+    }
+  });
+  editButton.addEventListener('click', () => void openEditor(true));
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void run();
+    }
+  });
+  runButton.addEventListener('click', () => void run());
+  resetButton.addEventListener('click', () => {
+    if (text === starter) return;
+    if (editor) editor.replaceAll(starter); // undoable in the editor with Ctrl+Z
+    text = starter;
+    save();
+    status.textContent = editor ? 'Reset to the starter code (Ctrl+Z undoes it).' : 'Reset to the starter code.';
+  });
+
+  async function run(): Promise<void> {
+    if (running) return;
+    running = true;
+    runButton.disabled = true;
+    const source = editor ? editor.getValue() : text;
+    const runtime = runtimes.current();
+    status.textContent = `Running the hidden tests (${runtime.name})…`;
+    try {
+      const verdict = await runtime.grade({
+        meta,
+        source,
+        onTest: (_r, index, total) => (status.textContent = `Running the hidden tests (${runtime.name})… ${index + 1}/${total}`),
+      });
+      showVerdict(root, verdict);
+      status.textContent = verdict.passed ? 'All tests passed.' : 'Some tests did not pass yet.';
+    } catch (error) {
+      status.textContent = `The grader could not run: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      running = false;
+      runButton.disabled = false;
+    }
+  }
+}
+
+const LABEL: Record<TestResult['status'], string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out' };
+
+function showVerdict(root: HTMLElement, verdict: Verdict): void {
+  const $ = (role: string) => root.querySelector<HTMLElement>(`[data-role="${role}"]`)!;
+  const passed = verdict.tests.filter((t) => t.status === 'pass').length;
+  $('results').hidden = false;
+  root.dataset.verdict = verdict.passed ? 'passed' : 'failed';
+  $('summary').textContent = `${passed} of ${verdict.tests.length} tests passed · graded by the ${verdict.runtime === 'webcontainer' ? 'WebContainer (Node)' : 'browser worker'} runtime in ${verdict.durationMs} ms`;
+  const problem = $('problem');
+  problem.hidden = !verdict.problem;
+  problem.textContent = verdict.problem?.message ?? '';
+  const list = $('tests');
+  list.replaceChildren(
+    ...verdict.tests.map((t) => {
+      const li = document.createElement('li');
+      li.className = `exercise-test is-${t.status}`;
+      li.dataset.status = t.status;
+      const head = document.createElement('div');
+      const badge = document.createElement('span');
+      badge.className = 'exercise-badge';
+      badge.textContent = LABEL[t.status];
+      const name = document.createElement('span');
+      name.className = 'exercise-test-name';
+      name.textContent = t.name;
+      head.append(badge, ' ', name);
+      li.append(head);
+      if (t.message && t.status !== 'pass') {
+        const msg = document.createElement('pre');
+        msg.className = 'exercise-message';
+        msg.textContent = t.message;
+        li.append(msg);
+      }
+      if (t.console?.length) {
+        const out = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = `Console output (${t.console.length} line${t.console.length === 1 ? '' : 's'})`;
+        const pre = document.createElement('pre');
+        pre.textContent = t.console.join('\n');
+        out.append(summary, pre);
+        li.append(out);
+      }
+      return li;
+    }),
+  );
+}

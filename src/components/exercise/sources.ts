@@ -1,0 +1,21 @@
+import type { ExerciseMeta } from '@baristas/grader';
+
+type MarkdownModule = { Content: (props: Record<string, unknown>) => unknown };
+
+// Read at build time: every sandbox's metadata, starter and brief, keyed by folder.
+const metas = import.meta.glob<{ default: ExerciseMeta }>('/sandboxes/*/exercise.ts', { eager: true });
+const starters = import.meta.glob<string>('/sandboxes/*/starter.ts', { eager: true, query: '?raw', import: 'default' });
+const briefs = import.meta.glob<MarkdownModule>('/sandboxes/*/brief.md', { eager: true });
+const hints = import.meta.glob<MarkdownModule>('/sandboxes/*/hints.md', { eager: true });
+
+/** Everything the page shows of one exercise; throws at build time for an unknown id. */
+export function exerciseSources(id: string) {
+  const dir = `/sandboxes/${id}`;
+  const meta = metas[`${dir}/exercise.ts`]?.default;
+  const starter = starters[`${dir}/starter.ts`];
+  const brief = briefs[`${dir}/brief.md`];
+  if (!meta || starter === undefined || !brief) {
+    throw new Error(`<Exercise id="${id}">: sandboxes/${id} needs exercise.ts, starter.ts and brief.md`);
+  }
+  return { meta, starter, Brief: brief.Content, Hints: hints[`${dir}/hints.md`]?.Content };
+}

@@ -1,0 +1,10 @@
+/// <reference lib="webworker" />
+// One disposable worker per run (or per resumed run after a timeout): it imports the
+// exercise's grader bundle and lets the bundle's harness do everything else.
+self.onmessage = async (event: MessageEvent<{ bundleUrl: string; request: unknown }>) => {
+  const { bundleUrl, request } = event.data;
+  const bundle = (await import(/* @vite-ignore */ bundleUrl)) as {
+    start(request: unknown, post: (message: unknown) => void): Promise<void>;
+  };
+  await bundle.start(request, (message) => self.postMessage(message));
+};

@@ -1,0 +1,60 @@
+import { WebContainer } from '@webcontainer/api';
+import type { Verdict } from '@baristas/grader';
+import { graderUrl, type GradeRequest, type Runtime } from './runtime.ts';
+import { PAYLOAD_COMMAND, payloadTree } from './payload.ts';
+
+/** Boots a WebContainer or rejects with a one-line, classified explanation. */
+export async function bootWebContainer(timeoutMs: number): Promise<Runtime> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`WebContainer did not boot within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    const container = await Promise.race([WebContainer.boot(), timeout]);
+    return new WebContainerRuntime(container);
+  } catch (error) {
+    throw new Error(classifyBootError(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function classifyBootError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/did not boot within/.test(message)) return message;
+  if (/SharedArrayBuffer|crossOriginIsolated|cross-origin/i.test(message)) return 'the page is not cross-origin isolated';
+  if (/cookie|storage|third[- ]party|iframe/i.test(message)) return 'the browser blocks third-party iframes or cookies that WebContainer needs';
+  if (/memory/i.test(message)) return 'the browser ran out of memory starting WebContainer';
+  if (/unsupported|not supported/i.test(message)) return 'this browser does not support WebContainer';
+  return `WebContainer failed to start: ${message}`;
+}
+
+class WebContainerRuntime implements Runtime {
+  readonly name = 'webcontainer' as const;
+  private readonly files = new Map<string, Promise<string>>();
+
+  constructor(private readonly container: WebContainer) {}
+
+  private text(file: string): Promise<string> {
+    if (!this.files.has(file)) this.files.set(file, fetch(graderUrl(file)).then((r) => r.text()));
+    return this.files.get(file)!;
+  }
+
+  async grade(request: GradeRequest): Promise<Verdict> {
+    const [runner, bundle] = await Promise.all([this.text('run.mjs'), this.text(`${request.meta.id}.js`)]);
+    await this.container.mount(payloadTree({ runner, bundle, source: request.source }));
+    const process = await this.container.spawn(PAYLOAD_COMMAND.command, [...PAYLOAD_COMMAND.args]);
+    let out = '';
+    void process.output.pipeTo(new WritableStream({ write: (chunk) => void (out += chunk) }));
+    const onAbort = () => process.kill();
+    request.signal?.addEventListener('abort', onAbort);
+    await process.exit;
+    request.signal?.removeEventListener('abort', onAbort);
+    const line = out.trim().split('\n').at(-1) ?? '';
+    try {
+      return JSON.parse(line) as Verdict;
+    } catch {
+      throw new Error(`the WebContainer grader printed no verdict: ${out.slice(-300)}`);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { serveStatic, type StaticServer } from './static-server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export function serveDist(options: { isolation?: boolean } = {}): Promise<StaticServer> {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first');
+  return serveStatic('dist', options);
+}
+
+/** Everything a page did that a test may want to forbid: console errors, failed loads, other origins. */
+export interface PageWatch {
+  consoleErrors: string[];
+  pageErrors: string[];
+  foreignRequests: string[];
+  failedResponses: string[];
+}
+
+export function watch(page: Page, origin: string): PageWatch {
+  const w: PageWatch = { consoleErrors: [], pageErrors: [], foreignRequests: [], failedResponses: [] };
+  page.on('console', (m) => m.type() === 'error' && w.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => w.pageErrors.push(e.message));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) w.foreignRequests.push(url);
+  });
+  page.on('response', (r) => r.status() >= 400 && w.failedResponses.push(`${r.status()} ${r.url()}`));
+  return w;
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, serveDist, watch } from './browser.ts';
+import type { StaticServer } from './static-server.ts';
+
+const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
+const EXERCISE = '[data-exercise="hash-ring"]';
+
+let browser: Browser;
+let server: StaticServer;
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launch(), serveDist()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openChapter(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/01-storage/`);
+  return page;
+}
+
+async function openEditor(page: Page): Promise<void> {
+  await page.locator(`${EXERCISE} [data-role="static"]`).click();
+  await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+}
+
+/** Replaces the editor's text the way a paste does: select all, then insert the text in one input. */
+async function pasteIntoEditor(page: Page, text: string): Promise<void> {
+  await page.locator(`${EXERCISE} .monaco-editor`).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}
+
+async function verdict(page: Page) {
+  await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
+  const statuses = await page.locator(`${EXERCISE} [data-role="tests"] li`).evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.status));
+  return {
+    passed: (await page.locator(EXERCISE).getAttribute('data-verdict')) === 'passed',
+    statuses,
+    summary: (await page.locator(`${EXERCISE} [data-role="summary"]`).textContent()) ?? '',
+  };
+}
+
+async function run(page: Page) {
+  await page.evaluate((sel) => document.querySelector(sel)?.removeAttribute('data-verdict'), EXERCISE);
+  await page.locator(`${EXERCISE} [data-action="run"]`).click();
+  return verdict(page);
+}
+
+describe('the hash-ring exercise in the storage chapter', () => {
+  it('shows the starter as highlighted code, and grades it with failures named', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    await expect(page.locator(`${EXERCISE} [data-role="static"] pre`).textContent()).resolves.toContain('export class HashRing');
+    await expect(page.locator(`${EXERCISE} .monaco-editor`).count()).resolves.toBe(0);
+    const v = await run(page);
+    expect(v.passed).toBe(false);
+    expect(v.statuses.length).toBeGreaterThan(20);
+    expect(v.statuses.filter((s) => s !== 'pass').length).toBeGreaterThan(0);
+    expect(v.summary).toMatch(/^0 of \d+ tests passed · graded by the browser worker runtime/);
+    await expect(page.locator(`${EXERCISE} .exercise-message`).first().textContent()).resolves.toMatch(/TODO/);
+    await context.close();
+  });
+
+  it('passes every test when the reference solution is pasted into the editor and Run is pressed', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    const w = watch(page, server.url);
+    await openEditor(page);
+    await pasteIntoEditor(page, solution);
+    const v = await run(page);
+    expect(v.statuses.every((s) => s === 'pass')).toBe(true);
+    expect(v.passed).toBe(true);
+    expect(v.summary).toMatch(/^(\d+) of \1 tests passed · graded by the browser worker runtime/);
+    await page.waitForTimeout(1_500); // let TypeScript check the pasted code
+    await expect(page.locator(`${EXERCISE} [data-role="diagnostics"]`).isHidden()).resolves.toBe(true);
+    await expect(page.locator(`${EXERCISE} .squiggly-error`).count()).resolves.toBe(0);
+    expect(w.foreignRequests).toEqual([]);
+    expect(w.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('type-checks against the sim package’s own declarations while the learner types', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    await openEditor(page);
+    await pasteIntoEditor(page, solution.replace(/^import .*$/m, "import { hash32 } from '@baristas/sim';\nconst wrong: string = hash32('x');"));
+    const diagnostics = page.locator(`${EXERCISE} [data-role="diagnostics"]`);
+    await expect(diagnostics.waitFor({ timeout: 15_000 }).then(() => diagnostics.textContent())).resolves.toMatch(
+      /TypeScript: 1 problem — line 2: Type 'number' is not assignable to type 'string'/,
+    );
+    await context.close();
+  });
+
+  it('runs with Ctrl+Enter from the editor, and reports a syntax error with its line', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    await openEditor(page);
+    await pasteIntoEditor(page, 'export class HashRing {\n  nodeFor( {\n}\n');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const v = await verdict(page);
+    expect(v.passed).toBe(false);
+    await expect(page.locator(`${EXERCISE} [data-role="problem"]`).textContent()).resolves.toMatch(/Syntax error at line \d+, column \d+/);
+    await context.close();
+  });
+
+  it('keeps the page responsive while learner code loops forever, then reports the timeout', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    await openEditor(page);
+    const looping = solution.replace('nodeFor(key: string): string | undefined {', 'nodeFor(key: string): string | undefined {\n    while (key.length >= 0) {}');
+    expect(looping).not.toBe(solution);
+    await pasteIntoEditor(page, looping);
+    await page.locator(`${EXERCISE} [data-action="run"]`).click();
+    // The main thread answers while the worker spins.
+    const t0 = Date.now();
+    await expect(page.evaluate(() => 1 + 1)).resolves.toBe(2);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    const v = await verdict(page);
+    expect(v.statuses).toContain('timeout');
+    await expect(page.locator(`${EXERCISE} li[data-status="timeout"] .exercise-message`).first().textContent()).resolves.toMatch(/did not finish this test in time/);
+    await context.close();
+  });
+
+  it('saves the draft, restores it after a reload, and Reset brings back the starter', async () => {
+    const context = await browser.newContext();
+    const page = await openChapter(context);
+    await openEditor(page);
+    const draft = `// my draft ${Date.now()}\n${solution}`;
+    await pasteIntoEditor(page, draft);
+    await page.waitForTimeout(1_000); // autosave fires within a second of the last keystroke
+    await page.reload();
+    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+    const restored = (await page.locator(`${EXERCISE} .view-lines`).textContent())?.replace(/\u00a0/g, ' ');
+    expect(restored).toContain('my draft');
+    await expect(page.locator(`${EXERCISE} [data-role="status"]`).textContent()).resolves.toMatch(/draft was restored/);
+    const v = await run(page);
+    expect(v.passed).toBe(true);
+
+    await page.locator(`${EXERCISE} [data-action="reset"]`).click();
+    await page.waitForTimeout(300);
+    await page.reload();
+    await expect(page.locator(`${EXERCISE}[data-editor="ready"]`).count()).resolves.toBe(0);
+    const after = await run(page);
+    expect(after.passed).toBe(false);
+    await context.close();
+  });
+});
