@@ -4,10 +4,13 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 
+/** @typedef {{ label: string, link: string } | { label: string, items: { autogenerate: { directory: string } }[] }} SidebarEntry */
+
 /**
  * The sidebar comes from the chapter folders in `content/` (`01-storage`, `02-cap`, …):
  * adding a chapter is adding a folder; its number sets its place.
  */
+/** @returns {SidebarEntry[]} */
 function chapterSidebar() {
   return readdirSync('content', { withFileTypes: true })
     .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && existsSync(`content/${d.name}/index.mdx`))
@@ -18,7 +21,9 @@ function chapterSidebar() {
       const title = front.match(/^title:\s*(.+)$/m)?.[1]?.trim().replace(/^['"]|['"]$/g, '') ?? dir;
       const label = `${Number(dir.slice(0, 2))}. ${title}`;
       const pages = readdirSync(`content/${dir}`).filter((f) => /\.mdx?$/.test(f));
-      return pages.length > 1 ? { label, autogenerate: { directory: dir } } : { label, link: `/${dir}/` };
+      /** @type {SidebarEntry} */
+      const entry = pages.length > 1 ? { label, items: [{ autogenerate: { directory: dir } }] } : { label, link: `/${dir}/` };
+      return entry;
     });
 }
 

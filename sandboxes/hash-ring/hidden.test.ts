@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { HashRing } from '@baristas/learner';
 import { hash32 } from '@baristas/sim';
 
+type Ring = InstanceType<typeof HashRing>;
+
 /**
  * A hash that knows only the strings in `table`: lets a test put every token and key at a
  * chosen position. Asking it for anything else means the ring hashed the wrong string.
@@ -19,11 +21,11 @@ function tableHash(table: Record<string, number>): (s: string) => number {
 }
 
 /** Owner of every key, as a plain array, to compare whole mappings at once. */
-function owners(ring: HashRing, keys: string[]): (string | undefined)[] {
+function owners(ring: Ring, keys: string[]): (string | undefined)[] {
   return keys.map((k) => ring.nodeFor(k));
 }
 
-function ringOf(ids: string[], vnodes = 1): HashRing {
+function ringOf(ids: string[], vnodes = 1): Ring {
   const ring = new HashRing({ vnodes });
   for (const id of ids) ring.addNode(id);
   return ring;
@@ -48,7 +50,7 @@ const threeTokens = {
   'very-top': 0xffffffff,
 };
 
-function threeNodeRing(order: string[] = ['a', 'b', 'c']): HashRing {
+function threeNodeRing(order: string[] = ['a', 'b', 'c']): Ring {
   const ring = new HashRing({ hash: tableHash(threeTokens) });
   for (const id of order) ring.addNode(id);
   return ring;
@@ -255,7 +257,7 @@ describe('virtual nodes', () => {
     const hashed = new Set<string>();
     const ring = new HashRing({
       vnodes: 5,
-      hash: (s) => {
+      hash: (s: string) => {
         hashed.add(s);
         return hash32(s);
       },
@@ -317,7 +319,7 @@ describe('replicas', () => {
     'a#0': 100, 'a#1': 150, 'b#0': 200, 'b#1': 250, 'c#0': 300, 'c#1': 350,
     k90: 90, k160: 160, k260: 260, k360: 360,
   };
-  const pairedRing = (): HashRing => {
+  const pairedRing = (): Ring => {
     const ring = new HashRing({ vnodes: 2, hash: tableHash(twoEach) });
     for (const id of ['a', 'b', 'c']) ring.addNode(id);
     return ring;

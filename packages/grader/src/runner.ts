@@ -34,7 +34,8 @@ function createExpect(): ExpectStatic {
     } as never,
     expect as never,
   );
-  expect.extend = (matchers: object) => chai.expect.extend(expect as never, matchers as never);
+  expect.extend = (matchers: object) =>
+    (chai.expect as unknown as { extend(e: unknown, m: unknown): void }).extend(expect, matchers);
   return expect;
 }
 

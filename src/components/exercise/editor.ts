@@ -34,7 +34,7 @@ let typesReady: Promise<void> | undefined;
 function setUpTypeScript(): Promise<void> {
   typesReady ??= (async () => {
     typescriptDefaults.setCompilerOptions({
-      target: ScriptTarget.ES2022,
+      target: ScriptTarget.ESNext,
       module: ModuleKind.ESNext,
       moduleResolution: ModuleResolutionKind.NodeJs,
       strict: true,
