@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { bundleExercise } from '@baristas/grader/build';
+import { gradeWithBundle } from '@baristas/grader/node';
 import { launch, serveDist, watch } from './browser.ts';
 import type { StaticServer } from './static-server.ts';
 
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
+const starter = readFileSync('sandboxes/hash-ring/starter.ts', 'utf8');
 const EXERCISE = '[data-exercise="hash-ring"]';
 
 let browser: Browser;
@@ -63,6 +69,19 @@ describe('the hash-ring exercise in the storage chapter', () => {
     expect(v.statuses.filter((s) => s !== 'pass').length).toBeGreaterThan(0);
     expect(v.summary).toMatch(/^0 of \d+ tests passed · graded by the browser worker runtime/);
     await expect(page.locator(`${EXERCISE} .exercise-message`).first().textContent()).resolves.toMatch(/TODO/);
+
+    // The browser worker and the Node host agree test for test.
+    const bundlePath = join(tmpdir(), `baristas-e2e-hash-ring-${process.pid}.js`);
+    writeFileSync(bundlePath, await bundleExercise('hash-ring'));
+    const node = await gradeWithBundle({ bundlePath, source: starter });
+    const shown = await page.locator(`${EXERCISE} [data-role="tests"] li`).evaluateAll((lis) =>
+      lis.map((li) => ({
+        name: li.querySelector('.exercise-test-name')!.textContent,
+        status: (li as HTMLElement).dataset.status,
+        message: li.querySelector('.exercise-message')?.textContent,
+      })),
+    );
+    expect(shown).toEqual(node.tests.map((t) => ({ name: t.name, status: t.status, message: t.message })));
     await context.close();
   });
 
@@ -148,5 +167,20 @@ describe('the hash-ring exercise in the storage chapter', () => {
     const after = await run(page);
     expect(after.passed).toBe(false);
     await context.close();
+  });
+
+  it('uses the worker when the page is isolated but WebContainer cannot boot, and says which runtime graded', async () => {
+    const isolated = await serveDist({ isolation: true });
+    const context = await browser.newContext();
+    // No internet here: make the boot's requests to StackBlitz fail fast, as they would offline.
+    await context.route('**/*', (route) => (route.request().url().startsWith(isolated.url) ? route.continue() : route.abort()));
+    const page = await context.newPage();
+    await page.goto(`${isolated.url}/01-storage/`);
+    await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
+    const v = await run(page);
+    expect(v.summary).toMatch(/graded by the browser worker runtime/);
+    expect(v.passed).toBe(false);
+    await context.close();
+    await isolated.close();
   });
 });

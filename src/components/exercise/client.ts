@@ -16,6 +16,8 @@ const SAVE_DELAY_MS = 400;
 const draftKey = (id: string) => `baristas:draft:${id}`;
 
 export function mountExercises(): void {
+  // WebContainer (when the page is isolated) boots in idle time; Run never waits for it.
+  if (document.querySelector('[data-exercise]')) runtimes.start();
   for (const root of document.querySelectorAll<HTMLElement>('[data-exercise]')) {
     if (root.dataset.mounted) continue;
     root.dataset.mounted = 'true';
