@@ -36,3 +36,19 @@ export function watch(page: Page, origin: string): PageWatch {
   page.on('response', (r) => r.status() >= 400 && w.failedResponses.push(`${r.status()} ${r.url()}`));
   return w;
 }
+
+/** A fresh browser context (its own IndexedDB) whose pages may use the clipboard. */
+export function newContext(browser: Browser) {
+  return browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+}
+
+/**
+ * Replaces the text of the Monaco editor inside `scope` the way a learner pastes: select all,
+ * then Ctrl/Cmd+V from the clipboard (typing it would let auto-indent reshape every line).
+ */
+export async function pasteIntoEditor(page: Page, scope: string, text: string): Promise<void> {
+  await page.locator(`${scope} .monaco-editor`).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.keyboard.press('ControlOrMeta+V');
+}

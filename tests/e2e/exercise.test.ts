@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
-import { launch, serveDist, watch } from './browser.ts';
+import { launch, newContext, pasteIntoEditor, serveDist, watch } from './browser.ts';
 import type { StaticServer } from './static-server.ts';
 
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
@@ -34,12 +34,7 @@ async function openEditor(page: Page): Promise<void> {
   await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
 }
 
-/** Replaces the editor's text the way a paste does: select all, then insert the text in one input. */
-async function pasteIntoEditor(page: Page, text: string): Promise<void> {
-  await page.locator(`${EXERCISE} .monaco-editor`).click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(text);
-}
+const paste = (page: Page, text: string) => paste(page, EXERCISE, text);
 
 async function verdict(page: Page) {
   await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
@@ -59,7 +54,7 @@ async function run(page: Page) {
 
 describe('the hash-ring exercise in the storage chapter', () => {
   it('shows the starter as highlighted code, and grades it with failures named', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     await expect(page.locator(`${EXERCISE} [data-role="static"] pre`).textContent()).resolves.toContain('export class HashRing');
     await expect(page.locator(`${EXERCISE} .monaco-editor`).count()).resolves.toBe(0);
@@ -86,11 +81,11 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('passes every test when the reference solution is pasted into the editor and Run is pressed', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     const w = watch(page, server.url);
     await openEditor(page);
-    await pasteIntoEditor(page, solution);
+    await paste(page, solution);
     const v = await run(page);
     expect(v.statuses.every((s) => s === 'pass')).toBe(true);
     expect(v.passed).toBe(true);
@@ -104,10 +99,10 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('type-checks against the sim package’s own declarations while the learner types', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     await openEditor(page);
-    await pasteIntoEditor(page, solution.replace(/^import .*$/m, "import { hash32 } from '@baristas/sim';\nconst wrong: string = hash32('x');"));
+    await paste(page, solution.replace(/^import .*$/m, "import { hash32 } from '@baristas/sim';\nconst wrong: string = hash32('x');"));
     const diagnostics = page.locator(`${EXERCISE} [data-role="diagnostics"]`);
     await expect(diagnostics.waitFor({ timeout: 15_000 }).then(() => diagnostics.textContent())).resolves.toMatch(
       /TypeScript: 1 problem — line 2: Type 'number' is not assignable to type 'string'/,
@@ -116,10 +111,10 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('runs with Ctrl+Enter from the editor, and reports a syntax error with its line', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     await openEditor(page);
-    await pasteIntoEditor(page, 'export class HashRing {\n  nodeFor( {\n}\n');
+    await paste(page, 'export class HashRing {\n  nodeFor( {\n}\n');
     await page.keyboard.press('ControlOrMeta+Enter');
     const v = await verdict(page);
     expect(v.passed).toBe(false);
@@ -128,12 +123,12 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('keeps the page responsive while learner code loops forever, then reports the timeout', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     await openEditor(page);
     const looping = solution.replace('nodeFor(key: string): string | undefined {', 'nodeFor(key: string): string | undefined {\n    while (key.length >= 0) {}');
     expect(looping).not.toBe(solution);
-    await pasteIntoEditor(page, looping);
+    await paste(page, looping);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
     // The main thread answers while the worker spins.
     const t0 = Date.now();
@@ -146,11 +141,11 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('saves the draft, restores it after a reload, and Reset brings back the starter', async () => {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await openChapter(context);
     await openEditor(page);
     const draft = `// my draft ${Date.now()}\n${solution}`;
-    await pasteIntoEditor(page, draft);
+    await paste(page, draft);
     await page.waitForTimeout(1_000); // autosave fires within a second of the last keystroke
     await page.reload();
     await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
@@ -171,7 +166,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
 
   it('uses the worker when the page is isolated but WebContainer cannot boot, and says which runtime graded', async () => {
     const isolated = await serveDist({ isolation: true });
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     // No internet here: make the boot's requests to StackBlitz fail fast, as they would offline.
     await context.route('**/*', (route) => (route.request().url().startsWith(isolated.url) ? route.continue() : route.abort()));
     const page = await context.newPage();

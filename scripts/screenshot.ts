@@ -1,0 +1,27 @@
+/**
+ * npm run screenshot — regenerates docs/screenshot.png for the README: the hash-ring exercise
+ * graded in Chromium, with a classic mistake (no wrap-around) so passes and failures both show.
+ * Needs a built site (npm run build).
+ */
+import { readFileSync } from 'node:fs';
+import { launch, newContext, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
+
+const EXERCISE = '[data-exercise="hash-ring"]';
+const browser = await launch();
+const server = await serveDist();
+const context = await newContext(browser);
+const page = await context.newPage();
+await page.setViewportSize({ width: 1280, height: 1100 });
+await page.goto(`${server.url}/01-storage/`);
+await page.locator(`${EXERCISE} [data-role="static"]`).click();
+await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 60_000 });
+const mutant = readFileSync('sandboxes/hash-ring/mutants/no-wrap-around.ts', 'utf8');
+await pasteIntoEditor(page, EXERCISE, mutant.split('\n').slice(1).join('\n'));
+await page.locator(`${EXERCISE} [data-action="run"]`).click();
+await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
+await page.locator(`${EXERCISE} [data-role="results"]`).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+await page.evaluate(() => window.scrollBy(0, -330));
+await page.screenshot({ path: 'docs/screenshot.png' });
+await browser.close();
+await server.close();
+console.log('wrote docs/screenshot.png');
