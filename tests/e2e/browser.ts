@@ -52,3 +52,19 @@ export async function pasteIntoEditor(page: Page, scope: string, text: string): 
   await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await page.keyboard.press('ControlOrMeta+V');
 }
+
+/**
+ * Registers beforeAll/afterAll hooks that start Chromium and serve dist/ for one test file;
+ * read `site.browser` and `site.server` inside tests.
+ */
+export function useBuiltSite(hooks: { beforeAll(fn: () => Promise<void>): void; afterAll(fn: () => Promise<void>): void }) {
+  const site = {} as { browser: Browser; server: StaticServer };
+  hooks.beforeAll(async () => {
+    [site.browser, site.server] = await Promise.all([launch(), serveDist()]);
+  });
+  hooks.afterAll(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
+}

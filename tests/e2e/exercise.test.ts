@@ -1,31 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
-import { launch, newContext, pasteIntoEditor, serveDist, watch } from './browser.ts';
-import type { StaticServer } from './static-server.ts';
+import { newContext, pasteIntoEditor, serveDist, useBuiltSite, watch } from './browser.ts';
 
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
 const starter = readFileSync('sandboxes/hash-ring/starter.ts', 'utf8');
 const EXERCISE = '[data-exercise="hash-ring"]';
 
-let browser: Browser;
-let server: StaticServer;
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launch(), serveDist()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite({ beforeAll, afterAll });
 
 async function openChapter(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.url}/01-storage/`);
+  await page.goto(`${site.server.url}/01-storage/`);
   return page;
 }
 
@@ -34,7 +25,7 @@ async function openEditor(page: Page): Promise<void> {
   await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
 }
 
-const paste = (page: Page, text: string) => paste(page, EXERCISE, text);
+const paste = (page: Page, text: string) => pasteIntoEditor(page, EXERCISE, text);
 
 async function verdict(page: Page) {
   await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
@@ -54,7 +45,7 @@ async function run(page: Page) {
 
 describe('the hash-ring exercise in the storage chapter', () => {
   it('shows the starter as highlighted code, and grades it with failures named', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
     await expect(page.locator(`${EXERCISE} [data-role="static"] pre`).textContent()).resolves.toContain('export class HashRing');
     await expect(page.locator(`${EXERCISE} .monaco-editor`).count()).resolves.toBe(0);
@@ -81,9 +72,9 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('passes every test when the reference solution is pasted into the editor and Run is pressed', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
-    const w = watch(page, server.url);
+    const w = watch(page, site.server.url);
     await openEditor(page);
     await paste(page, solution);
     const v = await run(page);
@@ -99,7 +90,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('type-checks against the sim package’s own declarations while the learner types', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
     await openEditor(page);
     await paste(page, solution.replace(/^import .*$/m, "import { hash32 } from '@baristas/sim';\nconst wrong: string = hash32('x');"));
@@ -111,7 +102,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('runs with Ctrl+Enter from the editor, and reports a syntax error with its line', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
     await openEditor(page);
     await paste(page, 'export class HashRing {\n  nodeFor( {\n}\n');
@@ -123,7 +114,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('keeps the page responsive while learner code loops forever, then reports the timeout', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
     await openEditor(page);
     const looping = solution.replace('nodeFor(key: string): string | undefined {', 'nodeFor(key: string): string | undefined {\n    while (key.length >= 0) {}');
@@ -141,7 +132,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
   });
 
   it('saves the draft, restores it after a reload, and Reset brings back the starter', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await openChapter(context);
     await openEditor(page);
     const draft = `// my draft ${Date.now()}\n${solution}`;
@@ -166,7 +157,7 @@ describe('the hash-ring exercise in the storage chapter', () => {
 
   it('uses the worker when the page is isolated but WebContainer cannot boot, and says which runtime graded', async () => {
     const isolated = await serveDist({ isolation: true });
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     // No internet here: make the boot's requests to StackBlitz fail fast, as they would offline.
     await context.route('**/*', (route) => (route.request().url().startsWith(isolated.url) ? route.continue() : route.abort()));
     const page = await context.newPage();

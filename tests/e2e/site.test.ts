@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { launch, serveDist, watch } from './browser.ts';
-import type { StaticServer } from './static-server.ts';
+import { useBuiltSite, watch } from './browser.ts';
 
 const chapters = readdirSync('content')
   .filter((d) => /^\d\d-/.test(d))
   .sort();
 
-let browser: Browser;
-let server: StaticServer;
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launch(), serveDist()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite({ beforeAll, afterAll });
 
 describe('the course site', () => {
   it('has the seven chapters in lesson order', () => {
@@ -32,9 +22,9 @@ describe('the course site', () => {
   });
 
   it.each(['', ...chapters])('loads /%s with no console error, no failed load and no request to another origin', async (path) => {
-    const page = await browser.newPage();
-    const w = watch(page, server.url);
-    const response = await page.goto(`${server.url}/${path ? `${path}/` : ''}`, { waitUntil: 'networkidle' });
+    const page = await site.browser.newPage();
+    const w = watch(page, site.server.url);
+    const response = await page.goto(`${site.server.url}/${path ? `${path}/` : ''}`, { waitUntil: 'networkidle' });
     expect(response?.status()).toBe(200);
     await expect(page.locator('main h1').first().textContent()).resolves.toBeTruthy();
     expect(w.consoleErrors).toEqual([]);
@@ -45,8 +35,8 @@ describe('the course site', () => {
   });
 
   it('lists the chapters in the sidebar in folder order, with prev/next links between them', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/02-cap/`);
+    const page = await site.browser.newPage();
+    await page.goto(`${site.server.url}/02-cap/`);
     const links = await page.locator('nav.sidebar a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect(links.filter((l) => /^\/\d\d-/.test(l))).toEqual(chapters.map((c) => `/${c}/`));
     await expect(page.locator('a[rel="prev"]').getAttribute('href')).resolves.toBe('/01-storage/');
@@ -56,9 +46,9 @@ describe('the course site', () => {
 
   it('finds chapter text with the built-in search', async () => {
     expect(existsSync('dist/pagefind/pagefind.js')).toBe(true);
-    const page = await browser.newPage();
-    const w = watch(page, server.url);
-    await page.goto(`${server.url}/`);
+    const page = await site.browser.newPage();
+    const w = watch(page, site.server.url);
+    await page.goto(`${site.server.url}/`);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('.pagefind-ui__search-input').fill('vector clocks');
     const result = page.locator('dialog .pagefind-ui__result-link').first();
@@ -69,8 +59,8 @@ describe('the course site', () => {
   });
 
   it('switches to dark mode', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/01-storage/`);
+    const page = await site.browser.newPage();
+    await page.goto(`${site.server.url}/01-storage/`);
     await page.locator('starlight-theme-select select').first().selectOption('dark');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
     await page.reload();
