@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleExercise, bundlePayloadRunner, SANDBOXES_DIR } from '@baristas/grader/build';
@@ -25,7 +25,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function runPayload(source: string, name: string): Verdict {
   const dir = join(work, name);
   const tree = payloadTree({ runner, bundle, source });
-  execFileSync('mkdir', ['-p', dir]);
+  mkdirSync(dir, { recursive: true });
   for (const [file, node] of Object.entries(tree)) writeFileSync(join(dir, file), node.file.contents);
   expect(PAYLOAD_COMMAND.command).toBe('node');
   let stdout: string;
