@@ -25,3 +25,8 @@ export function payloadTree(files: PayloadFiles): PayloadTree {
 
 /** What to spawn in the tree's root: prints the Verdict JSON on stdout. */
 export const PAYLOAD_COMMAND = { command: 'node', args: ['run.mjs', 'grader.js', 'learner.ts'] } as const;
+
+/** The command's arguments, replaying one simulation run when `replay` is given. */
+export function payloadArgs(replay?: string): string[] {
+  return replay === undefined ? [...PAYLOAD_COMMAND.args] : [...PAYLOAD_COMMAND.args, '--replay', replay];
+}

@@ -8,6 +8,8 @@ export interface GradeRequest {
   /** Told of each test as it finishes. */
   onTest?: (result: TestResult, index: number, total: number) => void;
   signal?: AbortSignal;
+  /** Replay one simulation run (a replay string from a verdict) instead of grading. */
+  replay?: string;
 }
 
 /** Something that can grade learner code and say which runtime it is. */

@@ -1,7 +1,7 @@
 import { WebContainer } from '@webcontainer/api';
 import type { Verdict } from '@baristas/grader';
 import { graderUrl, type GradeRequest, type Runtime } from './runtime.ts';
-import { PAYLOAD_COMMAND, payloadTree } from './payload.ts';
+import { PAYLOAD_COMMAND, payloadArgs, payloadTree } from './payload.ts';
 
 /** Boots a WebContainer or rejects with a one-line, classified explanation. */
 export async function bootWebContainer(timeoutMs: number): Promise<Runtime> {
@@ -43,7 +43,7 @@ class WebContainerRuntime implements Runtime {
   async grade(request: GradeRequest): Promise<Verdict> {
     const [runner, bundle] = await Promise.all([this.text('run.mjs'), this.text(`${request.meta.id}.js`)]);
     await this.container.mount(payloadTree({ runner, bundle, source: request.source }));
-    const process = await this.container.spawn(PAYLOAD_COMMAND.command, [...PAYLOAD_COMMAND.args]);
+    const process = await this.container.spawn(PAYLOAD_COMMAND.command, payloadArgs(request.replay));
     let out = '';
     void process.output.pipeTo(new WritableStream({ write: (chunk) => void (out += chunk) }));
     const onAbort = () => process.kill();

@@ -13,6 +13,7 @@ export class WorkerRuntime implements Runtime {
       runtime: this.name,
       onTest: request.onTest,
       signal: request.signal,
+      ...(request.replay !== undefined ? { replay: request.replay } : {}),
       spawn: (harnessRequest) => {
         const worker = new Worker(new URL('./grader.worker.ts', import.meta.url), { type: 'module', name: 'grader' });
         const handle: WorkerHandle = {

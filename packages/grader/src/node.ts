@@ -27,6 +27,8 @@ export interface NodeGradeOptions {
   /** Reported in the verdict: `node` for the CLI, `webcontainer` inside a WebContainer. */
   runtime?: RuntimeName;
   onTest?: (result: TestResult, index: number, total: number) => void;
+  /** Replay one simulation run instead of grading (see `SessionOptions.replay`). */
+  replay?: string;
 }
 
 export async function gradeWithBundle(options: NodeGradeOptions): Promise<Verdict> {
@@ -37,6 +39,7 @@ export async function gradeWithBundle(options: NodeGradeOptions): Promise<Verdic
     source: options.source,
     runtime: options.runtime ?? 'node',
     onTest: options.onTest,
+    ...(options.replay !== undefined ? { replay: options.replay } : {}),
     spawn: (request) => spawnThread(bundleUrl, request),
   });
 }

@@ -1,21 +1,22 @@
 /**
- * Entry point of the WebContainer payload: `node run.mjs <bundle.js> <learner.ts>` prints the
- * Verdict as JSON on stdout. Built into `run.mjs` next to the exercise bundles; the test suite
+ * Entry point of the WebContainer payload: `node run.mjs <bundle.js> <learner.ts> [--replay <s>]`
+ * prints the Verdict as JSON on stdout. Built into `run.mjs` next to the exercise bundles; the test suite
  * runs exactly this file tree in local Node, since CI cannot reach StackBlitz.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gradeWithBundle } from './node.ts';
 
-const [bundle, learner] = process.argv.slice(2);
-if (!bundle || !learner) {
-  process.stderr.write('usage: node run.mjs <bundle.js> <learner.ts>\n');
+const [bundle, learner, flag, replay] = process.argv.slice(2);
+if (!bundle || !learner || (flag !== undefined && (flag !== '--replay' || replay === undefined))) {
+  process.stderr.write('usage: node run.mjs <bundle.js> <learner.ts> [--replay <string>]\n');
   process.exit(2);
 }
 const verdict = await gradeWithBundle({
   bundlePath: resolve(bundle),
   source: readFileSync(learner, 'utf8'),
   runtime: 'webcontainer',
+  ...(replay !== undefined ? { replay } : {}),
 });
 process.stdout.write(`${JSON.stringify(verdict)}\n`);
 process.exit(verdict.passed ? 0 : 1);

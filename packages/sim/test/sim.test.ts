@@ -92,7 +92,7 @@ const gossip: NodeFactory = (node) => ({
 });
 
 function runGossip(seed: number, dropProbability = 0.1) {
-  const sim = new Simulation({ seed, dropProbability, delayMsMin: 1, delayMsMax: 20 });
+  const sim = new Simulation({ seed, dropProbability, delay: { kind: 'uniform', msMin: 1, msMax: 20 } });
   for (const id of ['a', 'b', 'c', 'd']) sim.addNode(id, gossip);
   sim.run();
   return sim;
@@ -134,8 +134,8 @@ describe('Simulation determinism', () => {
 });
 
 describe('Simulation network', () => {
-  it('delivers every message within [delayMsMin, delayMsMax] and records send and deliver', () => {
-    const sim = new Simulation({ seed: 3, delayMsMin: 4, delayMsMax: 9 });
+  it('delivers every message within a uniform delay’s [msMin, msMax] and records send and deliver', () => {
+    const sim = new Simulation({ seed: 3, delay: { kind: 'uniform', msMin: 4, msMax: 9 } });
     sim.addNode('a', (node) => ({ onStart: () => { for (let i = 0; i < 200; i++) node.send('b', i); } }));
     const got: number[] = [];
     sim.addNode('b', () => ({ onMessage: (_f, body) => void got.push(body as number) }));
@@ -250,6 +250,6 @@ describe('Simulation timers, storage and limits', () => {
     const sim = new Simulation({ seed: 1 });
     sim.addNode('a', () => ({}));
     expect(() => sim.addNode('a', () => ({}))).toThrow(/already exists/);
-    expect(() => new Simulation({ seed: 1, delayMsMin: 5, delayMsMax: 1 })).toThrow(RangeError);
+    expect(() => new Simulation({ seed: 1, delay: { kind: 'uniform', msMin: 5, msMax: 1 } })).toThrow(RangeError);
   });
 });

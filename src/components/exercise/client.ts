@@ -147,7 +147,7 @@ async function mount(root: HTMLElement): Promise<void> {
   }
 }
 
-const LABEL: Record<TestResult['status'], string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out' };
+const LABEL: Record<TestResult['status'], string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out', skipped: 'not run' };
 
 function showVerdict(root: HTMLElement, verdict: Verdict): void {
   const $ = (role: string) => root.querySelector<HTMLElement>(`[data-role="${role}"]`)!;

@@ -1,6 +1,6 @@
 import type { Verdict } from './verdict.ts';
 
-const MARK = { pass: '✓', fail: '✗', error: '!', timeout: '⏱' } as const;
+const MARK = { pass: '✓', fail: '✗', error: '!', timeout: '⏱', skipped: '-' } as const;
 
 /** A verdict as plain text for a terminal. */
 export function formatVerdict(verdict: Verdict): string {

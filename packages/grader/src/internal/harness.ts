@@ -3,6 +3,7 @@
  * WebContainer, Node worker thread) runs exactly this code. It loads the learner's module,
  * runs the collected hidden tests in order, and reports each one as a message.
  */
+import { ReplaySkip, replayMode } from '@baristas/sim/check';
 import type { ExerciseMeta } from '../exercise.ts';
 import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerModule } from './learner.ts';
 import { finishSuites, registry, runCollected } from './registry.ts';
@@ -25,6 +26,15 @@ export function createHarness(options: HarnessOptions) {
     removeNetwork();
     const tests = registry.tests;
     post({ type: 'collected', tests: tests.map((t) => t.name) });
+
+    if (request.replay !== undefined) {
+      try {
+        replayMode.set(request.replay);
+      } catch (error) {
+        post({ type: 'load-error', problem: { kind: 'replay', message: error instanceof Error ? error.message : String(error) } });
+        return;
+      }
+    }
 
     let module: LearnerModule;
     try {
@@ -70,7 +80,27 @@ export function createHarness(options: HarnessOptions) {
       }
       result.durationMs = Math.round(performance.now() - t0);
       if (lines.length > 0) result.console = lines;
+      if (request.replay !== undefined) {
+        // In a replay, only the test that owns the replayed scenario counts; it carries the trace.
+        const replayed = replayMode.result();
+        if (!replayed || replayed.outcome === 'skipped') {
+          post({ type: 'test-end', index, result: { name: test.name, status: 'skipped', durationMs: result.durationMs } });
+          continue;
+        }
+        if (replayed.trace) result.trace = replayed.trace;
+        post({ type: 'test-end', index, result });
+        post({ type: 'done' });
+        return;
+      }
       post({ type: 'test-end', index, result });
+    }
+    if (request.replay !== undefined) {
+      const name = request.replay.split('/')[0];
+      post({
+        type: 'load-error',
+        problem: { kind: 'replay', message: `No test of this exercise has a scenario named "${name}"; was the replay string copied from another exercise?` },
+      });
+      return;
     }
     try {
       await finishSuites(started);
@@ -81,8 +111,15 @@ export function createHarness(options: HarnessOptions) {
   };
 }
 
-function judge(error: unknown): Pick<TestResult, 'status' | 'message'> {
-  if (error instanceof Error && error.name === 'AssertionError') return { status: 'fail', message: error.message };
+function judge(error: unknown): Pick<TestResult, 'status' | 'message' | 'replay'> {
+  if (error instanceof ReplaySkip) return { status: 'skipped' };
+  if (error instanceof Error && error.name === 'AssertionError') {
+    const replay = (error as { replay?: unknown }).replay;
+    // An exploration that failed because the learner's code threw: say where, as for any throw.
+    const where = error.cause !== undefined ? learnerLocation(error.cause) : undefined;
+    const message = where ? error.message.replace(/\n|$/, ` (line ${where.line} of your code)\n`).replace(/\n$/, '') : error.message;
+    return { status: 'fail', message, ...(typeof replay === 'string' ? { replay } : {}) };
+  }
   const where = learnerLocation(error);
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return {

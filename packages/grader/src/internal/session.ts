@@ -25,6 +25,11 @@ export interface SessionOptions {
   onTest?: (result: TestResult, index: number, total: number) => void;
   /** Aborting stops the run; the verdict then marks unfinished tests as not run. */
   signal?: AbortSignal;
+  /**
+   * Replays one simulation run (a replay string from an earlier verdict) instead of grading:
+   * the verdict then holds only the test that owns the scenario, with the run's trace.
+   */
+  replay?: string;
 }
 
 type Outcome =
@@ -63,7 +68,7 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
     }
   }
 
-  const tests: TestResult[] = names.map(
+  const all: TestResult[] = names.map(
     (name, i) =>
       results[i] ?? {
         name,
@@ -72,6 +77,9 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
         durationMs: 0,
       },
   );
+  // A replay reports the one test that owns the scenario (or, on a problem, nothing).
+  const tests =
+    options.replay === undefined ? all : problem ? [] : all.filter((t, i) => results[i] !== undefined && t.status !== 'skipped');
   return {
     version: 1,
     exerciseId: options.meta.id,
@@ -87,7 +95,11 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
       let current = -1;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
-      const worker = options.spawn({ source: options.source, startAt: from });
+      const worker = options.spawn({
+        source: options.source,
+        startAt: from,
+        ...(options.replay !== undefined ? { replay: options.replay } : {}),
+      });
       const finish = (outcome: Outcome): void => {
         if (settled) return;
         settled = true;

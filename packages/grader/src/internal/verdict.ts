@@ -1,8 +1,14 @@
 /** Where a verdict was produced. */
 export type RuntimeName = 'worker' | 'webcontainer' | 'node';
 
-/** How one hidden test ended. `error`: the learner's code threw; `fail`: an expectation did not hold. */
-export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout';
+import type { Trace } from '@baristas/sim';
+
+/**
+ * How one hidden test ended. `error`: the learner's code threw; `fail`: an expectation did not
+ * hold. `skipped` only passes between harness and host during a replay (for the tests that do
+ * not own the replayed scenario); verdicts never contain it.
+ */
+export type TestStatus = 'pass' | 'fail' | 'error' | 'timeout' | 'skipped';
 
 export interface TestResult {
   /** The test's full name as a learner reads it: "describe › it". */
@@ -13,11 +19,15 @@ export interface TestResult {
   durationMs: number;
   /** What the learner's code printed during this test, truncated with a marker. */
   console?: string[];
+  /** For a simulation test that failed: the string that replays the failing run exactly. */
+  replay?: string;
+  /** In a replay run: the replayed run's trace (bounded by the trace cap). */
+  trace?: Trace;
 }
 
 /** A problem that stopped the learner's module from being tested at all. */
 export interface LoadProblem {
-  kind: 'syntax' | 'load-throw' | 'load-timeout' | 'missing-export' | 'crash';
+  kind: 'syntax' | 'load-throw' | 'load-timeout' | 'missing-export' | 'crash' | 'replay';
   message: string;
   /** 1-based line in the learner's file, when known. */
   line?: number;
@@ -52,4 +62,6 @@ export interface HarnessRequest {
   source: string;
   /** Index of the first test to run: after a test timed out, a fresh worker resumes here. */
   startAt: number;
+  /** Replay one simulation run instead of grading: a replay string from an earlier verdict. */
+  replay?: string;
 }
