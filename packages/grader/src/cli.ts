@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeReplay, describePlan } from '@baristas/sim/check';
 import { traceDigest } from '@baristas/sim';
-import { REPO_ROOT, bundleExercise, listExercises } from './build.ts';
+import { REPO_ROOT, SANDBOXES_DIR, bundleExercise, listExercises } from './build.ts';
 import { gradeWithBundle } from './node.ts';
 import { formatVerdict } from './internal/format.ts';
 
@@ -46,7 +46,9 @@ if (flags.replay !== undefined) {
   }
 }
 
-const exercises = listExercises();
+// Instructors and the grader's own tests can point the CLI at another folder of sandboxes.
+const sandboxesDir = process.env.BARISTAS_SANDBOXES_DIR ? resolve(process.env.BARISTAS_SANDBOXES_DIR) : SANDBOXES_DIR;
+const exercises = listExercises(sandboxesDir);
 if (!exercises.includes(id)) fail(`unknown exercise "${id}"; known exercises: ${exercises.join(', ')}`);
 // npm runs scripts from the package root; INIT_CWD is where the learner typed the command.
 const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
@@ -55,7 +57,7 @@ if (!existsSync(path)) fail(`no such file: ${file}`);
 const cacheDir = join(REPO_ROOT, 'node_modules', '.cache', 'baristas');
 mkdirSync(cacheDir, { recursive: true });
 const bundlePath = join(cacheDir, `${id}.js`);
-writeFileSync(bundlePath, await bundleExercise(id));
+writeFileSync(bundlePath, await bundleExercise(id, sandboxesDir));
 
 const verdict = await gradeWithBundle({
   bundlePath,
