@@ -123,6 +123,17 @@ export function withVirtualGlobals<T>(fallback: VirtualContext, body: () => T): 
   }
 }
 
+/** Makes `ctx` current and returns the previous one, for `leaveNode` (a closure-free `asNode`). */
+export function enterNode(ctx: VirtualContext): VirtualContext | undefined {
+  const saved = current;
+  current = ctx;
+  return saved;
+}
+
+export function leaveNode(saved: VirtualContext | undefined): void {
+  current = saved;
+}
+
 /** Runs `body` as node code: the globals read this node's clock and stream. */
 export function asNode<T>(ctx: VirtualContext, body: () => T): T {
   const saved = current;

@@ -110,6 +110,12 @@ export interface SimulationOptions extends NetworkOptions {
    * says how many it left out in between. Default 20,000.
    */
   traceEventsMax?: number;
+  /**
+   * Whether to record a trace. Default true. The explorer turns it off for the runs it only
+   * needs a verdict from (most of them), which makes them much cheaper; reading `trace` then
+   * throws.
+   */
+  recordTrace?: boolean;
 }
 
 /** A node's clock: `localMs = offsetMs + virtualMs × (1 + drift)`, anchored when set. */

@@ -1,5 +1,5 @@
 import { copyPlain } from './clone.ts';
-import { asNode, withVirtualGlobals, type VirtualContext } from './globals.ts';
+import { asNode, enterNode, leaveNode, withVirtualGlobals, type VirtualContext } from './globals.ts';
 import { EventQueue } from './queue.ts';
 import { deriveRandom, type Random } from './random.ts';
 import { TraceRecorder } from './trace.ts';
@@ -34,6 +34,8 @@ interface NodeState {
   handlers: Handlers;
   timers: Set<number>;
   ctx: VirtualContext;
+  /** Random streams of this node's outgoing links, by destination. */
+  links: Map<Address, Random>;
   slowFactor: number;
   clockAnchorMs: number;
   clockLocalAnchorMs: number;
@@ -79,7 +81,8 @@ export class Simulation {
   private readonly nodes = new Map<Address, NodeState>();
   private readonly order: Address[] = [];
   private readonly recorder: TraceRecorder;
-  private readonly links = new Map<string, Random>();
+  /** False when the run records no trace: hot paths then skip building event objects. */
+  private readonly tracing: boolean;
   private readonly ambient: VirtualContext;
   private readonly ambientTimers = new Set<number>();
   private readonly records: OperationRecord[] = [];
@@ -102,6 +105,7 @@ export class Simulation {
     this.duplicateProbability = checkProbability('duplicateProbability', options.duplicateProbability ?? 0);
     this.delay = checkDelay(options.delay ?? DEFAULT_DELAY);
     this.recorder = new TraceRecorder(options.traceEventsMax ?? 20_000);
+    this.tracing = options.recordTrace ?? true;
     const random = deriveRandom(options.seed, 'ambient');
     this.ambient = {
       random: () => random.next(),
@@ -130,6 +134,11 @@ export class Simulation {
 
   /** The run so far, as versioned JSON. Builds a fresh object on each read. */
   get trace(): Trace {
+    if (!this.tracing) {
+      throw new Error(
+        'this simulation records no trace (recordTrace: false). A scenario that reads the trace to judge a run must set recordTrace: true.',
+      );
+    }
     return {
       version: 2,
       seed: this.seed,
@@ -186,6 +195,7 @@ export class Simulation {
       handlers: {},
       timers: new Set(),
       ctx: this.ambient,
+      links: new Map(),
       slowFactor: 1,
       clockAnchorMs: this.clockMs,
       clockLocalAnchorMs: this.clockMs,
@@ -392,7 +402,7 @@ export class Simulation {
   }
 
   private record(event: TraceEvent): void {
-    this.recorder.push(event);
+    if (this.tracing) this.recorder.push(event);
   }
 
   private requireNode(id: Address): NodeState {
@@ -433,7 +443,7 @@ export class Simulation {
       state.timers.add(timer);
       this.at(this.clockMs + waitMs, () => {
         if (!live() || !state.timers.delete(timer)) return;
-        this.record({ t: this.clockMs, type: 'timer', node: state.id, timer });
+        if (this.tracing) this.record({ t: this.clockMs, type: 'timer', node: state.id, timer });
         this.call(state, 'a timer callback', callback);
       });
       return timer;
@@ -478,17 +488,12 @@ export class Simulation {
   /** Runs node code as that node, and refuses handlers that return promises. */
   private call(state: NodeState, what: string, body: () => unknown): void {
     const result = asNode(state.ctx, body);
-    if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
-      throw new TypeError(
-        `${state.id}'s ${what} returned a promise. Handlers must be synchronous: to wait, set a timer or handle the message that answers.`,
-      );
-    }
+    if (result !== undefined) refusePromise(state.id, what, result);
   }
 
-  private linkRandom(from: Address, to: Address): Random {
-    const key = linkKey(from, to);
-    let random = this.links.get(key);
-    if (!random) this.links.set(key, (random = deriveRandom(this.seed, `net:${key}`)));
+  private linkRandom(sender: NodeState, to: Address): Random {
+    let random = sender.links.get(to);
+    if (!random) sender.links.set(to, (random = deriveRandom(this.seed, `net:${linkKey(sender.id, to)}`)));
     return random;
   }
 
@@ -507,7 +512,8 @@ export class Simulation {
     const msg = this.nextMessageId++;
     const copy = copyPlain(body, 'a message body');
     const now = this.clockMs;
-    this.record({ t: now, type: 'send', msg, from, to, body: copy });
+    const tracing = this.tracing;
+    if (tracing) this.record({ t: now, type: 'send', msg, from, to, body: copy });
     const target = this.nodes.get(to);
     if (!target) {
       this.record({ t: now, type: 'drop', msg, from, to, reason: 'no-such-node' });
@@ -515,7 +521,7 @@ export class Simulation {
     }
     // Every message draws the same four numbers from its link's own stream, whatever happens
     // to it, so a change in the drop rate or a fault elsewhere does not shift later delays.
-    const random = this.linkRandom(from, to);
+    const random = this.linkRandom(sender, to);
     const lost = random.next32() < this.dropProbability;
     const doubled = random.next32() < this.duplicateProbability;
     const slow = Math.max(sender.slowFactor, target.slowFactor);
@@ -547,16 +553,37 @@ export class Simulation {
       this.record({ t: this.clockMs, type: 'drop', msg, from, to, reason: 'partition' });
       return;
     }
-    this.record(copy ? { t: this.clockMs, type: 'deliver', msg, from, to, copy } : { t: this.clockMs, type: 'deliver', msg, from, to });
-    const handler = target.handlers.onMessage;
-    if (handler) {
-      const received = typeof body === 'object' && body !== null ? copyPlain(body, 'a message body') : body;
-      this.call(target, 'onMessage', () => handler.call(target.handlers, from, received));
+    if (this.tracing) {
+      this.record(copy ? { t: this.clockMs, type: 'deliver', msg, from, to, copy } : { t: this.clockMs, type: 'deliver', msg, from, to });
+    }
+    const handlers = target.handlers;
+    if (handlers.onMessage) {
+      // The trace keeps the sent copy, so the receiver needs its own; without a trace the
+      // first delivery can hand over the sent copy itself (a duplicate still gets a fresh one).
+      const own = this.tracing || copy === 2;
+      const received = own && typeof body === 'object' && body !== null ? copyPlain(body, 'a message body') : body;
+      // Inlined `call`: this is the hottest path of the engine, and a closure per delivery shows.
+      const saved = enterNode(target.ctx);
+      let result: unknown;
+      try {
+        result = handlers.onMessage(from, received);
+      } finally {
+        leaveNode(saved);
+      }
+      if (result !== undefined) refusePromise(target.id, 'onMessage', result);
     }
   }
 }
 
 const linkKey = (from: Address, to: Address): string => `${from}>${to}`;
+
+function refusePromise(node: Address, what: string, result: unknown): void {
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+    throw new TypeError(
+      `${node}'s ${what} returned a promise. Handlers must be synchronous: to wait, set a timer or handle the message that answers.`,
+    );
+  }
+}
 
 function drawDelay(delay: Delay, u: number): number {
   switch (delay.kind) {
