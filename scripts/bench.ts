@@ -1,7 +1,8 @@
 /**
  * npm run bench — measures what the course promises to keep small and fast:
- * build time, the chapter page's JavaScript before and after the editor loads, and the time
- * from pressing Run to the verdict on the hash-ring exercise (median of repeated runs).
+ * build time, the chapter page's JavaScript before and after the editor loads, the time
+ * from pressing Run to the verdict on the hash-ring exercise (median of repeated runs), and
+ * the simulation's engine, explorer and checker (scripts/bench-sim.ts).
  * Numbers depend on the machine; compare ratios between runs on the same one.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Page, Response } from 'playwright-core';
 import { launch, newContext, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
+import { printRows, simBenchRows } from './bench-sim.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const EXERCISE = '[data-exercise="hash-ring"]';
@@ -84,6 +86,7 @@ for (let i = 0; i < RUNS + 1; i++) {
   await page2.locator(`${EXERCISE}[data-verdict="passed"]`).waitFor({ timeout: 60_000 });
   if (i > 0) times.push(performance.now() - t); // the first run also fetches the bundle
 }
+const simRows = await simBenchRows(browser);
 await browser.close();
 await server.close();
 
@@ -103,5 +106,4 @@ const rows: [string, string][] = [
   [`Run → verdict, hash-ring solution, worker (median of ${RUNS})`, `${Math.round(median(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`],
   ['npm run grade, hash-ring solution (median of 5, whole command)', `${Math.round(median(cliTimes))} ms`],
 ];
-const width = Math.max(...rows.map((r) => r[0].length));
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+printRows([...rows, ...simRows]);
