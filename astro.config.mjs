@@ -38,7 +38,12 @@ export default defineConfig({
     starlight({
       title: 'Baristas',
       description: 'Distributed systems in one lesson: a coffee shop grows from one barista into a web-scale chain.',
-      sidebar: [{ label: 'Welcome', link: '/' }, ...chapterSidebar()],
+      sidebar: [
+        { label: 'Welcome', link: '/' },
+        ...chapterSidebar(),
+        // Generated from the TSDoc of packages/sim (src/pages/reference/sim.astro).
+        { label: 'Reference', items: [{ label: 'Simulation API', link: '/reference/sim/' }] },
+      ],
       lastUpdated: false,
       pagination: true,
       customCss: ['./src/styles/course.css'],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { useBuiltSite, watch } from './browser.ts';
+import { docPlainText, extractApi } from '../../src/reference/api-docs.ts';
 
 const chapters = readdirSync('content')
   .filter((d) => /^\d\d-/.test(d))
@@ -54,6 +55,32 @@ describe('the course site', () => {
     const result = page.locator('dialog .pagefind-ui__result-link').first();
     await result.waitFor({ timeout: 15_000 });
     await expect(result.getAttribute('href')).resolves.toMatch(/05-synchronization/);
+    expect(w.foreignRequests).toEqual([]);
+    await page.close();
+  });
+
+  it('has the simulation API reference, generated from the TSDoc and linked from the sidebar', async () => {
+    // The text to find comes from the same source comments the page is built from.
+    const node = extractApi('packages/sim/src/index.ts').exports.find((e) => e.name === 'Node');
+    const send = node?.members.find((m) => m.name === 'send');
+    expect(send?.doc.summary).toBeTruthy();
+    const page = await site.browser.newPage();
+    const w = watch(page, site.server.url);
+    const response = await page.goto(`${site.server.url}/reference/sim/`, { waitUntil: 'networkidle' });
+    expect(response?.status()).toBe(200);
+    const main = page.locator('main');
+    await expect(main.getByRole('heading', { level: 3, name: 'Simulation', exact: true }).count()).resolves.toBe(1);
+    await expect(main.getByRole('heading', { level: 3, name: 'Node', exact: true }).count()).resolves.toBe(1);
+    const sendEntry = main.locator('.api-member', { has: page.locator('#node-send') });
+    const sendText = ((await sendEntry.textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(sendText).toContain(docPlainText(send!.doc.summary));
+    await expect(page.locator('starlight-toc a[href="#node"]').first().isVisible()).resolves.toBe(true);
+    const link = page.locator('nav.sidebar a[href="/reference/sim/"]');
+    await expect(link.textContent()).resolves.toMatch(/Simulation API/);
+    await expect(link.getAttribute('aria-current')).resolves.toBe('page');
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.pageErrors).toEqual([]);
+    expect(w.failedResponses).toEqual([]);
     expect(w.foreignRequests).toEqual([]);
     await page.close();
   });

@@ -25,7 +25,9 @@ import { Simulation } from './world.ts';
 
 /** What a scenario's `run` gets besides the simulation. */
 export interface ScenarioContext {
+  /** The run's root seed. */
   seed: number;
+  /** The faults applied to this run. */
   plan: FaultPlan;
   /** A random stream for the workload (which operations, when), seeded like everything else. */
   random(): number;
@@ -55,6 +57,7 @@ export interface Scenario {
   run(sim: Simulation, context: ScenarioContext): CheckResult | void;
 }
 
+/** Budgets of `explore`; the defaults suit a hidden test in the browser. */
 export interface ExploreOptions {
   /** Real time to spend finding a failure, in ms (after `runsMin` runs). Default 1,000. */
   budgetMs?: number;
@@ -72,6 +75,7 @@ export interface ExploreOptions {
 export type RunOutcome = { result: CheckResult; error?: undefined } | { result?: undefined; error: unknown };
 
 interface ExplorationCommon {
+  /** The scenario's name. */
   scenario: string;
   /** Runs made (exploring, not shrinking). */
   runs: number;
@@ -79,15 +83,21 @@ interface ExplorationCommon {
   undecided: number;
 }
 
+/** No explored run failed (or, in replay mode, the replayed run passed). */
 export interface ExplorationOk extends ExplorationCommon {
+  /** Every run passed. */
   outcome: 'ok';
   /** In replay mode: the replayed run's trace and replay string. */
   trace?: Trace;
+  /** In replay mode: the replayed string. */
   replay?: string;
 }
 
+/** A run failed: its seed, its shrunk plan, the violation, the replay string and the trace. */
 export interface ExplorationViolated extends ExplorationCommon {
+  /** A run broke the property or threw. */
   outcome: 'violated';
+  /** The failing run's seed; shrinking keeps it. */
   seed: number;
   /** The shrunk plan: the smallest found that still fails. */
   plan: FaultPlan;
@@ -107,10 +117,13 @@ export interface ExplorationViolated extends ExplorationCommon {
 
 /** In replay mode, a scenario other than the one replayed is not run. */
 export interface ExplorationSkipped {
+  /** Not run, because replay mode replays another scenario. */
   outcome: 'skipped';
+  /** The scenario's name. */
   scenario: string;
 }
 
+/** What `explore` found. */
 export type Exploration = ExplorationOk | ExplorationViolated | ExplorationSkipped;
 
 // ---- Replay mode --------------------------------------------------------------------------
@@ -327,10 +340,15 @@ function shrink(scenario: Scenario, seed: number, plan: FaultPlan, options: Expl
  * learner reads, carrying the replay string and the trace for the result panel.
  */
 export class ExplorationFailure extends Error {
+  /** Test runners (vitest, the grader) treat an `AssertionError` as a failed expectation, not a crash. */
   override name = 'AssertionError';
+  /** The string that replays the failing run. */
   readonly replay: string;
+  /** The failing run's seed. */
   readonly seed: number;
+  /** The shrunk fault plan. */
   readonly plan: FaultPlan;
+  /** The failing run's trace, with the violation marked. */
   readonly trace: Trace;
 
   constructor(exploration: ExplorationViolated, hint?: string) {
@@ -350,6 +368,7 @@ export class ExplorationFailure extends Error {
 
 /** Thrown in replay mode by tests whose scenario is not the one replayed; the harness hides them. */
 export class ReplaySkip extends Error {
+  /** How the harness recognises it. */
   override name = 'ReplaySkip';
 }
 

@@ -9,38 +9,55 @@ import type { Simulation } from './world.ts';
 
 /** A crash of `node` at `atMs`; it restarts `downMs` later, or stays down when `downMs` is null. */
 export interface PlannedCrash {
+  /** The node that crashes. */
   node: Address;
+  /** When, in virtual ms. */
   atMs: number;
+  /** How long it stays down, in ms; null: for the rest of the run. */
   downMs: number | null;
 }
 
 /** A partition of `side` from every other node, from `atMs` for `durationMs`. */
 export interface PlannedPartition {
+  /** The nodes cut off together from all the others. */
   side: Address[];
+  /** When it begins, in virtual ms. */
   atMs: number;
+  /** How long it lasts, in ms. */
   durationMs: number;
 }
 
 /** Messages from `from` to `to` are lost from `atMs` for `durationMs` (one direction only). */
 export interface PlannedCut {
+  /** Sender whose messages are lost. */
   from: Address;
+  /** Receiver that does not get them. */
   to: Address;
+  /** When it begins, in virtual ms. */
   atMs: number;
+  /** How long it lasts, in ms. */
   durationMs: number;
 }
 
 /** `node`'s messages and timers take `factor` times as long from `atMs` for `durationMs`. */
 export interface PlannedSlow {
+  /** The slow node. */
   node: Address;
+  /** How many times as long its messages and timers take. */
   factor: number;
+  /** When it begins, in virtual ms. */
   atMs: number;
+  /** How long it lasts, in ms. */
   durationMs: number;
 }
 
 /** `node`'s clock reads `offsetMs` off from the start and runs fast by `driftPpm` millionths. */
 export interface PlannedClock {
+  /** Whose clock. */
   node: Address;
+  /** Its offset from virtual time at the start, in ms. */
   offsetMs: number;
+  /** How fast it runs, in millionths: 100 gains 0.1 ms a second. */
   driftPpm: number;
 }
 
@@ -53,10 +70,15 @@ export interface FaultPlan {
   dropPermille: number;
   /** Probability of delivering any message twice, in thousandths. */
   duplicatePermille: number;
+  /** Crashes, each with its restart. */
   crashes: PlannedCrash[];
+  /** Partitions; when they overlap, the latest is in force. */
   partitions: PlannedPartition[];
+  /** One-way cuts. */
   cuts: PlannedCut[];
+  /** Slow-node episodes. */
   slow: PlannedSlow[];
+  /** Clock skews and drifts, from the start. */
   clocks: PlannedClock[];
 }
 
@@ -99,6 +121,7 @@ export interface FaultSpace {
   clockDriftPpmMax?: number;
 }
 
+/** A plan with no faults at all. */
 export const emptyPlan = (): FaultPlan => ({
   dropPermille: 0,
   duplicatePermille: 0,
@@ -303,9 +326,13 @@ export function encodeReplay(scenario: string, seed: number, plan: FaultPlan): s
   return `${scenario}/${seed}/${items.join(',') || '-'}`;
 }
 
+/** A replay string, parsed. */
 export interface Replay {
+  /** The scenario to run. */
   scenario: string;
+  /** Its seed. */
   seed: number;
+  /** Its fault plan. */
   plan: FaultPlan;
 }
 

@@ -102,6 +102,7 @@ export interface NetworkOptions {
   delay?: Delay;
 }
 
+/** How to build a `Simulation`: its seed, its network when no fault is active, its trace. */
 export interface SimulationOptions extends NetworkOptions {
   /** Root seed: every random choice of the run derives from it. */
   seed: number;
@@ -126,11 +127,13 @@ export interface ClockOptions {
   drift?: number;
 }
 
+/** Options of `Simulation.addNode`. */
 export interface AddNodeOptions {
   /** The node's clock; default: exactly virtual time. */
   clock?: ClockOptions;
 }
 
+/** When `Simulation.run` stops, besides when nothing is left to do. */
 export interface RunOptions {
   /** Stop before any event later than this virtual time. Default: run until nothing is scheduled. */
   untilMs?: number;
@@ -138,6 +141,7 @@ export interface RunOptions {
   maxEvents?: number;
 }
 
+/** How far a call to `Simulation.run` got. */
 export interface RunResult {
   /** Virtual time when the run stopped. */
   nowMs: number;
@@ -164,12 +168,15 @@ export type OperationStatus = 'ok' | 'timeout' | 'pending' | 'refused';
 export interface OperationRecord {
   /** Unique within the run, in order of invocation. */
   id: number;
+  /** The client that issued it. */
   client: string;
   /** The node the client called. */
   node: Address;
+  /** What the client asked, as passed to the node's `onRequest`. */
   input: unknown;
   /** The node's reply, when `status` is `ok`. */
   output?: unknown;
+  /** How it ended, or `pending` while it has not. */
   status: OperationStatus;
   /** Virtual time of the call, in ms. */
   callMs: number;
@@ -218,7 +225,9 @@ export type TraceEvent =
 
 /** A broken property found in a run, as the trace viewer highlights it. */
 export interface TraceViolation {
+  /** Short name of the broken property, e.g. `linearizability`. */
   property: string;
+  /** What broke, in the exercise's terms. */
   message: string;
   /** Ids of the client operations involved. */
   operations?: number[];
@@ -231,10 +240,13 @@ export interface TraceViolation {
  * the trace viewer draws comes from here.
  */
 export interface Trace {
+  /** The format's version; readers refuse versions they do not know. */
   version: 2;
+  /** The root seed of the run. */
   seed: number;
   /** Every node, in the order added. */
   nodes: Address[];
+  /** What happened, in the order it happened (ties in virtual time keep scheduling order). */
   events: TraceEvent[];
   /** Events left out to respect `traceEventsMax` (0 when complete). */
   droppedEvents: number;

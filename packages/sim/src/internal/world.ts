@@ -57,6 +57,7 @@ export interface ClientOptions {
  * them off; a crashed node refuses them.
  */
 export interface Client {
+  /** The client's name, as the history and the trace show it. */
   readonly name: string;
   /** True while an operation is in flight. */
   readonly busy: boolean;
@@ -76,6 +77,7 @@ const DEFAULT_DELAY: Delay = { kind: 'uniform', msMin: 1, msMax: 10 };
  * same seed, the same faults and the same node code always produce the same trace.
  */
 export class Simulation {
+  /** The root seed every random choice of this run derives from. */
   readonly seed: number;
   private readonly queue = new EventQueue();
   private readonly nodes = new Map<Address, NodeState>();
@@ -98,6 +100,7 @@ export class Simulation {
   private nextMessageId = 1;
   private nextTimerId = 1;
 
+  /** A simulation with no nodes yet, at virtual time 0. */
   constructor(options: SimulationOptions) {
     if (!Number.isFinite(options.seed)) throw new TypeError('seed must be a finite number');
     this.seed = options.seed;

@@ -28,11 +28,13 @@ export interface Operation<Input = unknown, Output = unknown> {
 
 /** The property held over everything that was checked. */
 export interface CheckOk {
+  /** The property held. */
   outcome: 'ok';
 }
 
 /** The property was broken; `message` says how, in plain words, and names the evidence. */
 export interface CheckViolated {
+  /** The property was broken. */
   outcome: 'violated';
   /** Short name of the broken property, e.g. `"linearizability"`, `"agreement"`. */
   property: string;
@@ -46,8 +48,11 @@ export interface CheckViolated {
 
 /** The checker could not decide within its budget. Never to be read as "ok". */
 export interface CheckUnknown {
+  /** Undecided: the budget ran out or the input could not be read. */
   outcome: 'unknown';
+  /** Why the checker could not decide. */
   message: string;
 }
 
+/** What every checker answers: ok, violated with the evidence, or unknown. */
 export type CheckResult = CheckOk | CheckViolated | CheckUnknown;
