@@ -63,7 +63,7 @@ const verdict = await gradeWithBundle({
   bundlePath,
   source: readFileSync(path, 'utf8'),
   ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
-  onTest: json || !process.stderr.isTTY ? undefined : (result, index, total) => process.stderr.write(`\r${index + 1}/${total} tests run`),
+  onTest: json || !process.stderr.isTTY ? undefined : (_result, index, total) => process.stderr.write(`\r${index + 1}/${total} tests run`),
 });
 if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 const trace = verdict.tests[0]?.trace;
