@@ -23,9 +23,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function engine(): string {
-  echoDeliveriesPerSecond({ deliveries: 300_000 }); // warm up the JIT
-  const runs = Array.from({ length: 3 }, () => echoDeliveriesPerSecond());
+function engine(recordTrace: boolean): string {
+  echoDeliveriesPerSecond({ deliveries: 300_000, recordTrace }); // warm up the JIT
+  const runs = Array.from({ length: 3 }, () => echoDeliveriesPerSecond({ recordTrace }));
   const rates = runs.map((r) => r.perSecond / 1e6);
   return `${median(rates).toFixed(2)} M/s median of 3 (min ${Math.min(...rates).toFixed(2)}, max ${Math.max(...rates).toFixed(2)}; 2 M deliveries each)`;
 }
@@ -124,7 +124,8 @@ function checker(): [string, string][] {
 /** Every simulation benchmark as table rows; `browser` adds the Chromium worker row. */
 export async function simBenchRows(browser?: Browser): Promise<[string, string][]> {
   const rows: [string, string][] = [];
-  rows.push(['sim engine, echo workload, Node (deliveries/s)', engine()]);
+  rows.push(['sim engine, echo workload, trace on, Node (deliveries/s)', engine(true)]);
+  rows.push(['sim engine, echo workload, trace off (as explored runs), Node', engine(false)]);
   rows.push([`explorer, ABD register 5 nodes × 100 ops, faults on, Node`, exploreNode()]);
   if (browser) rows.push([`explorer, same workload, Chromium worker`, await exploreChromium(browser)]);
   rows.push(...checker());

@@ -5,7 +5,7 @@ import { Simulation } from '../src/index.ts';
  * forth over a uniform 1–10 ms network, with the trace recording as usual (capped).
  * Returns deliveries per second of real time.
  */
-export function echoDeliveriesPerSecond(options: { pairs?: number; inFlight?: number; deliveries?: number } = {}): {
+export function echoDeliveriesPerSecond(options: { pairs?: number; inFlight?: number; deliveries?: number; recordTrace?: boolean } = {}): {
   deliveries: number;
   ms: number;
   perSecond: number;
@@ -13,7 +13,7 @@ export function echoDeliveriesPerSecond(options: { pairs?: number; inFlight?: nu
   const pairs = options.pairs ?? 4;
   const inFlight = options.inFlight ?? 50;
   const target = options.deliveries ?? 2_000_000;
-  const sim = new Simulation({ seed: 1 });
+  const sim = new Simulation({ seed: 1, recordTrace: options.recordTrace ?? true });
   let deliveries = 0;
   for (let p = 0; p < pairs; p++) {
     const a = `a${p}`;

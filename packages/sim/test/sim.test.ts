@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation, hash32, traceDigest, type NodeFactory } from '../src/index.ts';
+import { EventQueue } from '../src/internal/queue.ts';
 
 /** Reference murmur3_x86_32 over TextEncoder bytes, written the textbook way. */
 function murmurReference(s: string): number {
@@ -251,5 +252,35 @@ describe('Simulation timers, storage and limits', () => {
     sim.addNode('a', () => ({}));
     expect(() => sim.addNode('a', () => ({}))).toThrow(/already exists/);
     expect(() => new Simulation({ seed: 1, delay: { kind: 'uniform', msMin: 5, msMax: 1 } })).toThrow(RangeError);
+  });
+});
+
+describe('EventQueue', () => {
+  it('pops in (time, seq) order whatever the interleaving of pushes and pops', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constant(-1)), { maxLength: 300 }), (script) => {
+        const queue = new EventQueue();
+        const reference: { timeMs: number; seq: number }[] = [];
+        let seq = 0;
+        let now = 0;
+        for (const step of script) {
+          if (step >= 0) {
+            // Like the simulation: nothing is scheduled before the current time.
+            const item = { timeMs: now + step, seq: seq++, run: () => {} };
+            queue.push(item);
+            reference.push(item);
+          } else {
+            reference.sort((a, b) => a.timeMs - b.timeMs || a.seq - b.seq);
+            const expected = reference.shift();
+            expect(queue.peekTime()).toBe(expected?.timeMs);
+            const got = queue.pop();
+            expect(got && { timeMs: got.timeMs, seq: got.seq }).toEqual(expected && { timeMs: expected.timeMs, seq: expected.seq });
+            if (got) now = got.timeMs;
+          }
+          expect(queue.size).toBe(reference.length);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

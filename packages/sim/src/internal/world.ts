@@ -225,18 +225,15 @@ export class Simulation {
     return withVirtualGlobals(this.ambient, () => {
       let events = 0;
       for (;;) {
-        const next = this.queue.pop();
-        if (!next) return { nowMs: this.clockMs, events, stoppedBy: 'quiet' as const };
-        if (next.timeMs > untilMs) {
-          this.queue.push(next);
+        const timeMs = this.queue.peekTime();
+        if (timeMs === undefined) return { nowMs: this.clockMs, events, stoppedBy: 'quiet' as const };
+        if (timeMs > untilMs) {
           this.clockMs = Math.max(this.clockMs, untilMs);
           return { nowMs: this.clockMs, events, stoppedBy: 'untilMs' as const };
         }
-        if (events >= maxEvents) {
-          this.queue.push(next);
-          return { nowMs: this.clockMs, events, stoppedBy: 'maxEvents' as const };
-        }
-        this.clockMs = next.timeMs;
+        if (events >= maxEvents) return { nowMs: this.clockMs, events, stoppedBy: 'maxEvents' as const };
+        const next = this.queue.pop()!;
+        this.clockMs = timeMs;
         next.run();
         events++;
       }
@@ -539,14 +536,15 @@ export class Simulation {
       return;
     }
     const incarnation = target.incarnation;
-    this.at(now + delayMs, () => this.deliver(target, incarnation, msg, from, copy, undefined));
+    this.queue.push(new Delivery(now + delayMs, this.seq++, this, target, incarnation, msg, from, copy, undefined));
     if (doubled) {
       this.record({ t: now, type: 'duplicate', msg, from, to });
-      this.at(now + secondDelayMs, () => this.deliver(target, incarnation, msg, from, copy, 2));
+      this.queue.push(new Delivery(now + secondDelayMs, this.seq++, this, target, incarnation, msg, from, copy, 2));
     }
   }
 
-  private deliver(target: NodeState, incarnation: number, msg: number, from: Address, body: unknown, copy: 2 | undefined): void {
+  /** @internal Called by `Delivery`. */
+  deliver(target: NodeState, incarnation: number, msg: number, from: Address, body: unknown, copy: 2 | undefined): void {
     const to = target.id;
     if (!target.up || target.incarnation !== incarnation) {
       this.record({ t: this.clockMs, type: 'drop', msg, from, to, reason: 'crashed' });
@@ -579,6 +577,48 @@ export class Simulation {
 }
 
 const linkKey = (from: Address, to: Address): string => `${from}>${to}`;
+
+/**
+ * A scheduled delivery. Deliveries are most of a run's events; one object per delivery instead
+ * of a queue entry plus a closure halves the engine's allocations on its hottest path.
+ */
+class Delivery {
+  readonly timeMs: number;
+  readonly seq: number;
+  private readonly sim: Simulation;
+  private readonly target: NodeState;
+  private readonly incarnation: number;
+  private readonly msg: number;
+  private readonly from: Address;
+  private readonly body: unknown;
+  private readonly copy: 2 | undefined;
+
+  constructor(
+    timeMs: number,
+    seq: number,
+    sim: Simulation,
+    target: NodeState,
+    incarnation: number,
+    msg: number,
+    from: Address,
+    body: unknown,
+    copy: 2 | undefined,
+  ) {
+    this.timeMs = timeMs;
+    this.seq = seq;
+    this.sim = sim;
+    this.target = target;
+    this.incarnation = incarnation;
+    this.msg = msg;
+    this.from = from;
+    this.body = body;
+    this.copy = copy;
+  }
+
+  run(): void {
+    this.sim.deliver(this.target, this.incarnation, this.msg, this.from, this.body, this.copy);
+  }
+}
 
 function refusePromise(node: Address, what: string, result: unknown): void {
   if (typeof (result as { then?: unknown } | null)?.then === 'function') {
