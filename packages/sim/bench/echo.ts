@@ -2,8 +2,8 @@ import { Simulation } from '../src/index.ts';
 
 /**
  * The raw engine workload: `pairs` pairs of nodes bounce `inFlight` messages each back and
- * forth over a uniform 1–10 ms network, with the trace recording as usual (capped).
- * Returns deliveries per second of real time.
+ * forth over a uniform 1–10 ms network, recording the trace (capped) unless `recordTrace` is
+ * false, as in the explorer's unreported runs. Returns deliveries per second of real time.
  */
 export function echoDeliveriesPerSecond(options: { pairs?: number; inFlight?: number; deliveries?: number; recordTrace?: boolean } = {}): {
   deliveries: number;
