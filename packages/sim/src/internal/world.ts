@@ -543,8 +543,7 @@ export class Simulation {
     }
   }
 
-  /** @internal Called by `Delivery`. */
-  deliver(target: NodeState, incarnation: number, msg: number, from: Address, body: unknown, copy: 2 | undefined): void {
+  private deliver(target: NodeState, incarnation: number, msg: number, from: Address, body: unknown, copy: 2 | undefined): void {
     const to = target.id;
     if (!target.up || target.incarnation !== incarnation) {
       this.record({ t: this.clockMs, type: 'drop', msg, from, to, reason: 'crashed' });
@@ -616,7 +615,8 @@ class Delivery {
   }
 
   run(): void {
-    this.sim.deliver(this.target, this.incarnation, this.msg, this.from, this.body, this.copy);
+    // Bracket access reaches the private method: deliveries are the engine's own business.
+    this.sim['deliver'](this.target, this.incarnation, this.msg, this.from, this.body, this.copy);
   }
 }
 
