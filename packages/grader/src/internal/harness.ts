@@ -5,6 +5,7 @@
  */
 import { ReplaySkip, replayMode } from '@baristas/sim/check';
 import type { ExerciseMeta } from '../exercise.ts';
+import { hardenIntrinsics } from './harden.ts';
 import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerModule } from './learner.ts';
 import { finishSuites, registry, runCollected } from './registry.ts';
 import type { HarnessMessage, HarnessRequest, TestResult } from './verdict.ts';
@@ -36,6 +37,7 @@ export function createHarness(options: HarnessOptions) {
       }
     }
 
+    hardenIntrinsics();
     let module: LearnerModule;
     try {
       module = compileLearner(request.source, options.modules)();
