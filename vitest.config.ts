@@ -1,11 +1,44 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // Every sandbox's hidden tests run directly under vitest against the reference solution,
 // proving they are ordinary vitest files. LEARNER=<file> points them at another
 // implementation (a mutant, a starter) when working on an exercise by hand.
 const sandboxes = readdirSync('sandboxes').filter((d) => existsSync(`sandboxes/${d}/hidden.test.ts`));
+const metas = await Promise.all(
+  sandboxes.map(async (id) => {
+    const module = (await import(pathToFileURL(resolve('sandboxes', id, 'exercise.ts')).href)) as { default: { exports: string[] } };
+    return module.default;
+  }),
+);
+
+/**
+ * `@baristas/learner` for one sandbox, built the way the grader builds it: the learner's file
+ * compiled by the grader's own loader, its exports as named exports, and `newInstance()` for a
+ * fresh module instance per simulated node. So vitest and the grader see the same module.
+ */
+function learnerModule(file: string, exports: string[]): Plugin {
+  const virtual = '\0baristas-learner';
+  return {
+    name: 'baristas-learner',
+    enforce: 'pre',
+    resolveId: (source) => (source === '@baristas/learner' ? virtual : undefined),
+    load(id) {
+      if (id !== virtual) return undefined;
+      return [
+        "import { readFileSync } from 'node:fs';",
+        "import * as sim from '@baristas/sim';",
+        `import { compileLearner } from ${JSON.stringify(resolve('packages/grader/src/internal/learner.ts'))};`,
+        `const factory = compileLearner(readFileSync(${JSON.stringify(file)}, 'utf8'), { '@baristas/sim': sim });`,
+        'const module = factory();',
+        ...exports.map((name) => `export const ${name} = module.${name};`),
+        'export function newInstance() { return factory(); }',
+      ].join('\n');
+    },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -17,12 +50,8 @@ export default defineConfig({
           exclude: ['**/fixtures/**', '**/node_modules/**'],
         },
       },
-      ...sandboxes.map((id) => ({
-        resolve: {
-          alias: {
-            '@baristas/learner': resolve(process.env.LEARNER ?? `sandboxes/${id}/solution.ts`),
-          },
-        },
+      ...sandboxes.map((id, i) => ({
+        plugins: [learnerModule(resolve(process.env.LEARNER ?? `sandboxes/${id}/solution.ts`), metas[i]!.exports)],
         test: { name: `sandbox:${id}`, include: [`sandboxes/${id}/hidden.test.ts`] },
       })),
     ],

@@ -60,7 +60,9 @@ export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): 
 /**
  * Hidden tests import `vitest` and `@baristas/learner`. In a bundle, `vitest` is our small
  * runner, and `@baristas/learner` is a module of live bindings that the harness points at the
- * learner's exports once they have loaded.
+ * learner's exports once they have loaded, plus `newInstance()`, which evaluates the learner's
+ * module afresh: simulated nodes each get their own, so module-level variables cannot carry
+ * state between nodes behind the network's back.
  */
 function graderAliases(meta: ExerciseMeta): Plugin {
   return {
@@ -72,7 +74,9 @@ function graderAliases(meta: ExerciseMeta): Plugin {
         loader: 'js',
         contents: [
           ...meta.exports.map((name) => `export let ${name};`),
-          `export function __bind(m) { ${meta.exports.map((name) => `${name} = m.${name};`).join(' ')} }`,
+          'let factory;',
+          'export function newInstance() { return factory(); }',
+          `export function __bind(m, f) { factory = f; ${meta.exports.map((name) => `${name} = m.${name};`).join(' ')} }`,
         ].join('\n'),
       }));
     },

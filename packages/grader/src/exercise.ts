@@ -36,6 +36,8 @@ export function defineExercise(meta: ExerciseMeta): ExerciseMeta {
   }
   if (!Array.isArray(meta.exports) || meta.exports.length === 0 || !meta.exports.every((e) => /^[A-Za-z_$][\w$]*$/.test(e))) {
     problems.push('exports must list at least one identifier');
+  } else if (meta.exports.includes('newInstance')) {
+    problems.push('exports must not include "newInstance": hidden tests import that name from @baristas/learner for a fresh module instance');
   }
   for (const [key, value] of Object.entries(meta.budgets ?? {})) {
     if (!['loadMs', 'testMs', 'totalMs'].includes(key)) problems.push(`budgets.${key} is not a known budget`);

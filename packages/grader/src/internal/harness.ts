@@ -6,14 +6,17 @@
 import { ReplaySkip, replayMode } from '@baristas/sim/check';
 import type { ExerciseMeta } from '../exercise.ts';
 import { hardenIntrinsics } from './harden.ts';
-import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerModule } from './learner.ts';
+import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerFactory, type LearnerModule } from './learner.ts';
 import { finishSuites, registry, runCollected } from './registry.ts';
 import type { HarnessMessage, HarnessRequest, TestResult } from './verdict.ts';
 
 export interface HarnessOptions {
   meta: ExerciseMeta;
-  /** Points the hidden tests' `@baristas/learner` import at the learner's exports. */
-  bind: (module: LearnerModule) => void;
+  /**
+   * Points the hidden tests' `@baristas/learner` import at the learner's exports, and its
+   * `newInstance()` at `factory`.
+   */
+  bind: (module: LearnerModule, factory: LearnerFactory) => void;
   /** The only modules learner code may import. */
   modules: Record<string, unknown>;
 }
@@ -39,8 +42,10 @@ export function createHarness(options: HarnessOptions) {
 
     hardenIntrinsics();
     let module: LearnerModule;
+    let factory: LearnerFactory;
     try {
-      module = compileLearner(request.source, options.modules)();
+      factory = compileLearner(request.source, options.modules);
+      module = factory();
     } catch (error) {
       if (!(error instanceof LearnerLoadError)) throw error;
       post({ type: 'load-error', problem: error.problem });
@@ -61,7 +66,7 @@ export function createHarness(options: HarnessOptions) {
       });
       return;
     }
-    options.bind(module);
+    options.bind(module, factory);
     post({ type: 'loaded' });
 
     const started = new Set<never>();
