@@ -14,8 +14,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 // A browser Worker lives until terminated; keep this one alive too, so a promise that never
 // settles meets the time budget (and the same verdict) instead of a silent exit.
 setInterval(() => {}, 1 << 30);
+// Bound now, before learner code could patch parentPort or MessagePort.prototype.
+const post = parentPort.postMessage.bind(parentPort);
 import(workerData.bundleUrl)
-  .then((bundle) => bundle.start(workerData.request, (message) => parentPort.postMessage(message)))
+  .then((bundle) => bundle.start(workerData.request, (message) => post(message)))
   .catch((error) => { throw error; });
 `;
 

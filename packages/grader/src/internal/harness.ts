@@ -26,7 +26,9 @@ const CONSOLE_LINE_CHARS_MAX = 500;
 const NETWORK_GLOBALS = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts'];
 
 export function createHarness(options: HarnessOptions) {
-  return async function start(request: HarnessRequest, post: (message: HarnessMessage) => void): Promise<void> {
+  return async function start(request: HarnessRequest, postRaw: (message: HarnessMessage) => void): Promise<void> {
+    const nonce = request.nonce;
+    const post = (message: HarnessMessage): void => postRaw(nonce === undefined ? message : { ...message, nonce });
     removeNetwork();
     const tests = registry.tests;
     post({ type: 'collected', tests: tests.map((t) => t.name) });
@@ -118,7 +120,19 @@ export function createHarness(options: HarnessOptions) {
   };
 }
 
+/**
+ * Describes what a test threw. Learner code can throw anything, including objects whose
+ * properties throw when read; describing them must never take the harness down.
+ */
 function judge(error: unknown): Pick<TestResult, 'status' | 'message' | 'replay'> {
+  try {
+    return judgeUnsafe(error);
+  } catch {
+    return { status: 'error', message: 'Your code threw a value that cannot even be described (reading it threw again).' };
+  }
+}
+
+function judgeUnsafe(error: unknown): Pick<TestResult, 'status' | 'message' | 'replay'> {
   if (error instanceof ReplaySkip) return { status: 'skipped' };
   if (error instanceof Error && error.name === 'AssertionError') {
     const replay = (error as { replay?: unknown }).replay;
@@ -144,6 +158,12 @@ function removeNetwork(): void {
     if (name in globalThis) {
       Object.defineProperty(globalThis, name, { value: undefined, writable: false, configurable: false });
     }
+  }
+  // In Node hosts, built-in modules (fs, net, worker_threads) are one call away without
+  // `require`; learner code only gets the modules the exercise allows.
+  const proc = (globalThis as unknown as { process?: Record<string, unknown> }).process;
+  if (proc && typeof proc.getBuiltinModule === 'function') {
+    Object.defineProperty(proc, 'getBuiltinModule', { value: undefined, writable: false, configurable: false });
   }
 }
 

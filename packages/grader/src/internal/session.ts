@@ -95,9 +95,11 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
       let current = -1;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let settled = false;
+      const nonce = newNonce();
       const worker = options.spawn({
         source: options.source,
         startAt: from,
+        nonce,
         ...(options.replay !== undefined ? { replay: options.replay } : {}),
       });
       const finish = (outcome: Outcome): void => {
@@ -123,6 +125,7 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
         finish({ kind: 'stopped', at: current, status: 'error', message: `The worker running your code crashed: ${reason}` }),
       );
       worker.onMessage((message) => {
+        if (message.nonce !== nonce) return; // posted by learner code, not the harness
         switch (message.type) {
           case 'collected':
             names = message.tests;
@@ -160,4 +163,11 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
       });
     });
   }
+}
+
+/** 128 random bits as hex: unguessable by code that never sees the request. */
+function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

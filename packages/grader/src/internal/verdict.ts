@@ -47,14 +47,18 @@ export interface Verdict {
   tests: TestResult[];
 }
 
-/** Messages from the grading side (inside the worker) to the host. */
-export type HarnessMessage =
+/**
+ * Messages from the grading side (inside the worker) to the host. Each carries the request's
+ * `nonce`: learner code runs in the same worker and could post messages of its own.
+ */
+export type HarnessMessage = (
   | { type: 'collected'; tests: string[] }
   | { type: 'loaded' }
   | { type: 'load-error'; problem: LoadProblem }
   | { type: 'test-start'; index: number }
   | { type: 'test-end'; index: number; result: TestResult }
-  | { type: 'done' };
+  | { type: 'done' }
+) & { nonce?: string };
 
 /** What the host asks the grading side to do. */
 export interface HarnessRequest {
@@ -64,4 +68,10 @@ export interface HarnessRequest {
   startAt: number;
   /** Replay one simulation run instead of grading: a replay string from an earlier verdict. */
   replay?: string;
+  /**
+   * A secret the host picked for this run. The harness stamps it on every message and the host
+   * ignores messages without it, so learner code that posts messages itself cannot forge
+   * results. Learner code never sees the request.
+   */
+  nonce?: string;
 }
