@@ -48,7 +48,11 @@ export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): 
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    minify: true,
+    // Identifiers stay as written: V8 names them in learners' error messages ("HashRing is not
+    // a constructor"), which a minified "Mt is not a constructor" would make useless.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: false,
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [graderAliases(meta)],

@@ -143,9 +143,13 @@ function judgeUnsafe(error: unknown): Pick<TestResult, 'status' | 'message' | 'r
   }
   const where = learnerLocation(error);
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    // Without a line of the learner's in the stack, the recursion was in checking the result
+    // (comparing or printing it), which happens with a cyclic structure.
     return {
       status: 'error',
-      message: `Your code recursed too deeply (${error.message})${atLine(where)}.`,
+      message: where
+        ? `Your code recursed too deeply (${error.message})${atLine(where)}.`
+        : `Checking your result recursed too deeply (${error.message}): is it a cyclic structure, or nested far too deep?`,
     };
   }
   return { status: 'error', message: `Your code threw ${describeError(error)}${atLine(where)}` };
