@@ -3,23 +3,17 @@
  * module-level variables cannot carry state between nodes behind the network's back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleExercise } from '../src/build.ts';
 import { gradeWithBundle } from '../src/node.ts';
 import { defineExercise } from '../src/exercise.ts';
+import { bundleFixture } from './fixtures/bundle-fixture.ts';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/sandboxes');
-let dir: string;
+let fixture: Awaited<ReturnType<typeof bundleFixture>>;
 let bundlePath: string;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baristas-isolation-'));
-  bundlePath = join(dir, 'isolation.js');
-  writeFileSync(bundlePath, await bundleExercise('isolation', fixtures));
+  fixture = await bundleFixture('isolation');
+  bundlePath = fixture.bundlePath;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fixture.remove());
 
 const statuses = async (source: string) => (await gradeWithBundle({ bundlePath, source })).tests.map((t) => t.status);
 

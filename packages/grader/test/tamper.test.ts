@@ -4,22 +4,16 @@
  * at the learner's own line or, if the learner swallows that, changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleExercise } from '../src/build.ts';
 import { gradeWithBundle } from '../src/node.ts';
+import { bundleFixture } from './fixtures/bundle-fixture.ts';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/sandboxes');
-let dir: string;
+let fixture: Awaited<ReturnType<typeof bundleFixture>>;
 let bundlePath: string;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baristas-tamper-'));
-  bundlePath = join(dir, 'tamper.js');
-  writeFileSync(bundlePath, await bundleExercise('tamper', fixtures));
+  fixture = await bundleFixture('tamper');
+  bundlePath = fixture.bundlePath;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fixture.remove());
 
 const grade = (source: string) => gradeWithBundle({ bundlePath, source });
 const statuses = async (source: string) => (await grade(source)).tests.map((t) => t.status);
