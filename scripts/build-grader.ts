@@ -3,9 +3,10 @@
  * WebContainer payload runner, and the sim's type declarations for the editor.
  * Runs before `astro dev` and `astro build`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, bundleExercise, bundlePayloadRunner, listExercises } from '../packages/grader/src/build.ts';
+import { REPO_ROOT, SANDBOXES_DIR, bundleExercise, bundlePayloadRunner, listExercises } from '../packages/grader/src/build.ts';
+import { readCourseConfig } from '../src/course-config.ts';
 import { simDeclarations } from './sim-types.ts';
 
 const out = join(REPO_ROOT, 'public', 'grader');
@@ -17,4 +18,12 @@ const ids = listExercises();
 for (const id of ids) writeFileSync(join(out, `${id}.js`), await bundleExercise(id));
 writeFileSync(join(out, 'run.mjs'), await bundlePayloadRunner());
 writeFileSync(join(out, 'types.json'), JSON.stringify(simDeclarations()));
-console.log(`grader: ${ids.length} exercise bundle(s), payload runner and types in ${Math.round(performance.now() - t0)} ms`);
+// Solutions are published only when the course shows them; a class build leaves them out.
+const { solutions } = readCourseConfig(REPO_ROOT);
+if (solutions === 'shown') {
+  mkdirSync(join(out, 'solutions'));
+  for (const id of ids) copyFileSync(join(SANDBOXES_DIR, id, 'solution.ts'), join(out, 'solutions', `${id}.ts.txt`));
+}
+console.log(
+  `grader: ${ids.length} exercise bundle(s), payload runner, types${solutions === 'shown' ? ' and solutions' : ' (solutions hidden)'} in ${Math.round(performance.now() - t0)} ms`,
+);

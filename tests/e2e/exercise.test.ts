@@ -166,7 +166,61 @@ describe('the hash-ring exercise in the storage chapter', () => {
     const v = await run(page);
     expect(v.summary).toMatch(/graded by the browser worker runtime/);
     expect(v.passed).toBe(false);
+    // The indicator says Node is being tried (or could not start), not that the page cannot host it.
+    await expect.poll(() => page.locator(EXERCISE).getAttribute('data-runtime')).toMatch(/^(booting|fallback)$/);
+    await expect(page.locator(`${EXERCISE} [data-role="runtime"]`).textContent()).resolves.toMatch(/^Runs in: browser worker/);
     await context.close();
     await isolated.close();
+  });
+});
+
+describe('the exercise toolbar', () => {
+  it('names the runtime, and why WebContainer is off on a page without isolation', async () => {
+    const context = await newContext(site.browser);
+    const page = await openChapter(context);
+    const indicator = page.locator(`${EXERCISE} [data-role="runtime"]`);
+    await expect.poll(() => indicator.textContent()).toBe('Runs in: browser worker');
+    await expect(indicator.getAttribute('aria-label')).resolves.toMatch(/WebContainer \(real Node\) is off: the page is not cross-origin isolated/);
+    await context.close();
+  });
+
+  it('downloads the learner’s file as it is in the editor', async () => {
+    const context = await newContext(site.browser);
+    const page = await openChapter(context);
+    await openEditor(page);
+    const mine = `${starter}\n// my notes\n`;
+    await paste(page, mine);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`${EXERCISE} [data-action="download"]`).click()]);
+    expect(download.suggestedFilename()).toBe('hash-ring.ts');
+    const path = await download.path();
+    expect(readFileSync(path!, 'utf8')).toBe(mine);
+    await expect(page.locator(`${EXERCISE} [data-role="status"]`).textContent()).resolves.toMatch(/npm run grade -- hash-ring hash-ring\.ts/);
+    await context.close();
+  });
+
+  it('shows the reference solution only after a confirmation, beside the learner’s untouched code', async () => {
+    const context = await newContext(site.browser);
+    const page = await openChapter(context);
+    const button = page.locator(`${EXERCISE} [data-action="solution"]`);
+    const panel = page.locator(`${EXERCISE} [data-role="solution"]`);
+
+    page.once('dialog', (d) => void d.dismiss());
+    await button.click();
+    await expect(panel.isHidden()).resolves.toBe(true);
+
+    page.once('dialog', (d) => {
+      expect(d.message()).toMatch(/Show the reference solution\? Your own code stays as it is/);
+      void d.accept();
+    });
+    await button.click();
+    await panel.waitFor({ state: 'visible' });
+    await expect(panel.locator('pre').textContent()).resolves.toBe(solution);
+    await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
+    // The learner's code is untouched: the starter is still what Run grades.
+    const v = await run(page);
+    expect(v.passed).toBe(false);
+    await button.click();
+    await expect(panel.isHidden()).resolves.toBe(true);
+    await context.close();
   });
 });

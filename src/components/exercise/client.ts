@@ -4,7 +4,8 @@
  */
 import { del, get, set } from 'idb-keyval';
 import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
-import { runtimes } from '../../runtimes/select.ts';
+import { describeRuntime, runtimes } from '../../runtimes/select.ts';
+import { graderUrl } from '../../runtimes/runtime.ts';
 import type { EditorHandle } from './editor.ts';
 
 interface Payload {
@@ -37,6 +38,9 @@ async function mount(root: HTMLElement): Promise<void> {
   const runButton = root.querySelector<HTMLButtonElement>('[data-action="run"]')!;
   const resetButton = root.querySelector<HTMLButtonElement>('[data-action="reset"]')!;
   const editButton = root.querySelector<HTMLButtonElement>('[data-action="edit"]')!;
+  const solutionButton = root.querySelector<HTMLButtonElement>('[data-action="solution"]');
+  const downloadButton = root.querySelector<HTMLButtonElement>('[data-action="download"]')!;
+  const runtimeLabel = $('runtime');
 
   let text = starter;
   let editor: EditorHandle | undefined;
@@ -121,6 +125,51 @@ async function mount(root: HTMLElement): Promise<void> {
     text = starter;
     save();
     status.textContent = editor ? 'Reset to the starter code (Ctrl+Z undoes it).' : 'Reset to the starter code.';
+  });
+
+  runtimes.watch((s) => {
+    const { label, detail } = describeRuntime(s);
+    runtimeLabel.textContent = label;
+    runtimeLabel.title = detail;
+    runtimeLabel.setAttribute('aria-label', `${label}. ${detail}`);
+    root.dataset.runtime = s.state;
+  });
+
+  downloadButton.addEventListener('click', () => {
+    // The learner's file exactly as it is now, named so `npm run grade` takes it as is.
+    const blob = new Blob([editor ? editor.getValue() : text], { type: 'text/typescript' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${meta.id}.ts`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    status.textContent = `Downloaded ${meta.id}.ts. Grade it from a terminal with: npm run grade -- ${meta.id} ${meta.id}.ts`;
+  });
+
+  solutionButton?.addEventListener('click', async () => {
+    const panel = $('solution');
+    if (!panel.hidden) {
+      panel.hidden = true;
+      solutionButton.setAttribute('aria-expanded', 'false');
+      solutionButton.textContent = 'Solution';
+      return;
+    }
+    if (!confirm('Show the reference solution? Your own code stays as it is. The hints and the failing tests teach more: consider them first.')) return;
+    const code = $('solution-code');
+    if (!code.textContent) {
+      try {
+        const response = await fetch(graderUrl(`solutions/${meta.id}.ts.txt`));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        code.textContent = await response.text();
+      } catch (error) {
+        status.textContent = `The solution could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+        return;
+      }
+    }
+    panel.hidden = false;
+    solutionButton.setAttribute('aria-expanded', 'true');
+    solutionButton.textContent = 'Hide solution';
+    panel.scrollIntoView({ block: 'nearest' });
   });
 
   async function run(): Promise<void> {
