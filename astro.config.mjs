@@ -41,6 +41,7 @@ export default defineConfig({
       sidebar: [
         { label: 'Welcome', link: '/' },
         ...chapterSidebar(),
+        { label: 'Your progress', link: '/progress/' },
         // Generated from the TSDoc of packages/sim (src/pages/reference/sim.astro).
         { label: 'Reference', items: [{ label: 'Simulation API', link: '/reference/sim/' }] },
       ],

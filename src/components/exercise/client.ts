@@ -3,6 +3,7 @@
  * The page ships only this small module; Monaco arrives when the learner starts editing.
  */
 import { del, get, set } from 'idb-keyval';
+import { draftKey, markPassed, readProgress } from '../../progress/store.ts';
 import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
 import { describeRuntime, runtimes } from '../../runtimes/select.ts';
 import { graderUrl } from '../../runtimes/runtime.ts';
@@ -14,7 +15,6 @@ interface Payload {
 }
 
 const SAVE_DELAY_MS = 400;
-const draftKey = (id: string) => `baristas:draft:${id}`;
 
 export function mountExercises(): void {
   // WebContainer (when the page is isolated) boots in idle time; Run never waits for it.
@@ -127,6 +127,8 @@ async function mount(root: HTMLElement): Promise<void> {
     status.textContent = editor ? 'Reset to the starter code (Ctrl+Z undoes it).' : 'Reset to the starter code.';
   });
 
+  if ((await readProgress()).passed[meta.id]) showPassed(root);
+
   runtimes.watch((s) => {
     const { label, detail } = describeRuntime(s);
     runtimeLabel.textContent = label;
@@ -187,12 +189,39 @@ async function mount(root: HTMLElement): Promise<void> {
       });
       showVerdict(root, verdict);
       status.textContent = verdict.passed ? 'All tests passed.' : 'Some tests did not pass yet.';
+      if (verdict.passed) {
+        await markPassed(meta.id, verdict.runtime);
+        showPassed(root);
+      }
     } catch (error) {
       status.textContent = `The grader could not run: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       running = false;
       runButton.disabled = false;
     }
+  }
+}
+
+/**
+ * Marks a passed exercise: on the exercise itself, and with a tick on the table-of-contents
+ * entry of the section it sits in (the nearest heading before it).
+ */
+function showPassed(root: HTMLElement): void {
+  root.dataset.passed = 'true';
+  let heading: Element | null = null;
+  for (const h of document.querySelectorAll('.sl-markdown-content h2[id], .sl-markdown-content h3[id]')) {
+    if (h.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
+  }
+  if (!heading) return;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>(`starlight-toc a[href="#${CSS.escape(heading.id)}"], mobile-starlight-toc a[href="#${CSS.escape(heading.id)}"]`)) {
+    if (link.querySelector('.toc-passed')) continue;
+    const tick = document.createElement('span');
+    tick.className = 'toc-passed';
+    tick.textContent = ' ✓';
+    tick.setAttribute('aria-label', '(exercise passed)');
+    tick.setAttribute('role', 'img');
+    link.append(tick);
+    link.dataset.passed = 'true';
   }
 }
 
