@@ -44,4 +44,12 @@ describe('the bad-program corpus, graded in Node', () => {
       expect(messages.some((m) => wanted.test.test(m)), messages.slice(0, 3).join('\n---\n')).toBe(true);
     }
   });
+
+  it('captures a console flood at load and shows it, truncated, with the first test', () => {
+    const v = verdicts.get('logs a million lines at load')!;
+    const lines = v.tests[0]!.console!;
+    expect(lines[0]).toBe('[while loading] 0');
+    expect(lines).toHaveLength(101);
+    expect(lines.at(-1)).toMatch(/^\[while loading\] … \[999900 more lines not shown\]$/);
+  });
 });

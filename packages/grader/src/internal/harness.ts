@@ -45,6 +45,11 @@ export function createHarness(options: HarnessOptions) {
     hardenIntrinsics();
     let module: LearnerModule;
     let factory: LearnerFactory;
+    // What the module prints while loading is captured like test output (a flood at the top
+    // level must not reach the real console, which is slow enough to hit the load budget) and
+    // shown with the first test.
+    const loadLines: string[] = [];
+    const restoreLoad = captureConsole(loadLines);
     try {
       factory = compileLearner(request.source, options.modules);
       module = factory();
@@ -52,6 +57,8 @@ export function createHarness(options: HarnessOptions) {
       if (!(error instanceof LearnerLoadError)) throw error;
       post({ type: 'load-error', problem: error.problem });
       return;
+    } finally {
+      restoreLoad();
     }
     const missing = options.meta.exports.filter((name) => module[name] === undefined);
     if (missing.length > 0) {
@@ -75,7 +82,7 @@ export function createHarness(options: HarnessOptions) {
     for (let index = request.startAt; index < tests.length; index++) {
       const test = tests[index]!;
       post({ type: 'test-start', index });
-      const lines: string[] = [];
+      const lines: string[] = index === request.startAt && loadLines.length > 0 ? loadLines.map((l) => `[while loading] ${l}`) : [];
       const restore = captureConsole(lines);
       const t0 = performance.now();
       let result: TestResult;
