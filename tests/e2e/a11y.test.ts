@@ -1,0 +1,48 @@
+/**
+ * Accessibility, checked by axe-core in Chromium: a chapter page with an open editor and a
+ * verdict, the progress page and the API reference have no violations.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { newContext, useBuiltSite } from './browser.ts';
+
+const EXERCISE = '[data-exercise="hash-ring"]';
+const site = useBuiltSite({ beforeAll, afterAll });
+
+async function violations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+describe('accessibility', () => {
+  it('has no axe violations on a chapter page with the editor open and a verdict shown', async () => {
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    await page.goto(`${site.server.url}/01-storage/`);
+    await page.locator(`${EXERCISE} [data-role="static"]`).click();
+    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+    await page.locator(`${EXERCISE} [data-action="run"]`).click();
+    await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it.each(['progress', 'reference/sim'])('has no axe violations on /%s', async (path) => {
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    await page.goto(`${site.server.url}/${path}/`, { waitUntil: 'networkidle' });
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  // The check itself can fail: a button with no name on the same page is caught.
+  it('catches a violation planted on the page', async () => {
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    await page.goto(`${site.server.url}/progress/`, { waitUntil: 'networkidle' });
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
+    expect((await violations(page)).some((v) => v.startsWith('button-name'))).toBe(true);
+    await context.close();
+  });
+});
