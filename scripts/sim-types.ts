@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../packages/grader/src/build.ts';
+import { COMPILER_OPTIONS } from '../src/reference/api-docs.ts';
 
 /**
  * The `.d.ts` files of @baristas/sim, keyed by the path the editor mounts them at
@@ -11,17 +12,11 @@ export function simDeclarations(): Record<string, string> {
   const root = join(REPO_ROOT, 'packages/sim/src');
   const files: Record<string, string> = {};
   const program = ts.createProgram([join(root, 'index.ts')], {
+    ...COMPILER_OPTIONS,
+    noEmit: false,
     declaration: true,
     emitDeclarationOnly: true,
-    allowImportingTsExtensions: true,
     rewriteRelativeImportExtensions: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
   });
   program.emit(undefined, (fileName, text) => {
     const rel = fileName.slice(root.length + 1);

@@ -35,6 +35,11 @@ export async function markPassed(id: string, runtime: string): Promise<void> {
   await set(`${PASSED}${id}`, { at: new Date().toISOString(), runtime } satisfies PassRecord);
 }
 
+/** Whether `id` has been passed in this browser. */
+export async function isPassed(id: string): Promise<boolean> {
+  return isPassRecord(await get(`${PASSED}${id}`));
+}
+
 /** Every draft and pass in this browser. */
 export async function readProgress(): Promise<Pick<ProgressFile, 'drafts' | 'passed'>> {
   const drafts: Record<string, string> = {};

@@ -100,7 +100,8 @@ export interface ExtractOptions {
 // Extraction
 // ---------------------------------------------------------------------------------------------
 
-const COMPILER_OPTIONS: ts.CompilerOptions = {
+/** How the sim's sources are compiled, here and for the editor's declarations (scripts/sim-types.ts). */
+export const COMPILER_OPTIONS: ts.CompilerOptions = {
   allowImportingTsExtensions: true,
   noEmit: true,
   target: ts.ScriptTarget.ES2022,

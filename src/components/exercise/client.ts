@@ -3,7 +3,7 @@
  * The page ships only this small module; Monaco arrives when the learner starts editing.
  */
 import { del, get, set } from 'idb-keyval';
-import { draftKey, markPassed, readProgress } from '../../progress/store.ts';
+import { draftKey, isPassed, markPassed } from '../../progress/store.ts';
 import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
 import { describeRuntime, runtimes } from '../../runtimes/select.ts';
 import { graderUrl } from '../../runtimes/runtime.ts';
@@ -127,7 +127,7 @@ async function mount(root: HTMLElement): Promise<void> {
     status.textContent = editor ? 'Reset to the starter code (Ctrl+Z undoes it).' : 'Reset to the starter code.';
   });
 
-  if ((await readProgress()).passed[meta.id]) showPassed(root);
+  if (await isPassed(meta.id)) showPassed(root);
 
   runtimes.watch((s) => {
     const { label, detail } = describeRuntime(s);

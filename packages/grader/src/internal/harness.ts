@@ -3,7 +3,7 @@
  * WebContainer, Node worker thread) runs exactly this code. It loads the learner's module,
  * runs the collected hidden tests in order, and reports each one as a message.
  */
-import { ReplaySkip, replayMode } from '@baristas/sim/check';
+import { ReplaySkip, decodeReplay, replayMode } from '@baristas/sim/check';
 import type { ExerciseMeta } from '../exercise.ts';
 import { hardenIntrinsics } from './harden.ts';
 import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerFactory, type LearnerModule } from './learner.ts';
@@ -111,7 +111,7 @@ export function createHarness(options: HarnessOptions) {
       post({ type: 'test-end', index, result });
     }
     if (request.replay !== undefined) {
-      const name = request.replay.split('/')[0];
+      const name = decodeReplay(request.replay).scenario;
       post({
         type: 'load-error',
         problem: { kind: 'replay', message: `No test of this exercise has a scenario named "${name}"; was the replay string copied from another exercise?` },

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { CheckResult, CheckViolated } from './check/types.ts';
 import { realNowMs } from './globals.ts';
 import {
+  NAME,
   applyPlan,
   checkPlanNames,
   decodeReplay,
@@ -188,7 +189,7 @@ export function planForSeed(scenario: Scenario, seed: number): FaultPlan {
  */
 export function explore(scenario: Scenario, options: ExploreOptions = {}): Exploration {
   checkPlanNames(scenario.faults);
-  if (!/^[A-Za-z0-9_-]+$/.test(scenario.name)) throw new Error(`scenario name "${scenario.name}": use letters, digits, _ and - only`);
+  if (!NAME.test(scenario.name)) throw new Error(`scenario name "${scenario.name}": use letters, digits, _ and - only`);
   if (replaying) {
     if (replaying.scenario !== scenario.name) return { outcome: 'skipped', scenario: scenario.name };
     replayed = finish(scenario, replaying.seed, replaying.plan, replaying.plan, 1, 0, 0, true);

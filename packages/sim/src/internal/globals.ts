@@ -136,35 +136,31 @@ export function leaveNode(saved: VirtualContext | undefined): void {
 
 /** Runs `body` as node code: the globals read this node's clock and stream. */
 export function asNode<T>(ctx: VirtualContext, body: () => T): T {
-  const saved = current;
-  current = ctx;
+  const saved = enterNode(ctx);
   try {
     return body();
   } finally {
-    current = saved;
+    leaveNode(saved);
   }
 }
 
+/** Every global a run replaces: where it lives, its name, the real one and the virtual one. */
+const SWAPS: [Record<string, unknown>, string, unknown, unknown][] = [
+  [globalThis as Record<string, unknown>, 'Date', RealDate, VirtualDate],
+  [Math as unknown as Record<string, unknown>, 'random', realRandom, virtualRandom],
+  [globalThis as Record<string, unknown>, 'setTimeout', realSetTimeout, virtualSetTimeout],
+  [globalThis as Record<string, unknown>, 'clearTimeout', realClearTimeout, virtualClearTimeout],
+  [globalThis as Record<string, unknown>, 'setInterval', realSetInterval, virtualSetInterval],
+  [globalThis as Record<string, unknown>, 'clearInterval', realClearInterval, virtualClearInterval],
+  ...(perf && realPerfNow ? [[perf as unknown as Record<string, unknown>, 'now', realPerfNow, virtualPerfNow] as [Record<string, unknown>, string, unknown, unknown]] : []),
+];
+
 function install(): void {
-  const g = globalThis as Record<string, unknown>;
-  g.Date = VirtualDate;
-  Math.random = virtualRandom;
-  if (perf && realPerfNow) perf.now = virtualPerfNow;
-  g.setTimeout = virtualSetTimeout;
-  g.clearTimeout = virtualClearTimeout;
-  g.setInterval = virtualSetInterval;
-  g.clearInterval = virtualClearInterval;
+  for (const [target, key, , virtual] of SWAPS) target[key] = virtual;
 }
 
 function uninstall(): void {
-  const g = globalThis as Record<string, unknown>;
-  g.Date = RealDate;
-  Math.random = realRandom;
-  if (perf && realPerfNow) perf.now = realPerfNow;
-  g.setTimeout = realSetTimeout;
-  g.clearTimeout = realClearTimeout;
-  g.setInterval = realSetInterval;
-  g.clearInterval = realClearInterval;
+  for (const [target, key, real] of SWAPS) target[key] = real;
 }
 
 /** The real `performance.now`, for budgets measured in real time while a run is in progress. */

@@ -307,7 +307,8 @@ export function describePlan(plan: FaultPlan): string {
 
 // ---- Replay strings ---------------------------------------------------------------------
 
-const NAME = /^[A-Za-z0-9_-]+$/;
+/** Names that can appear in replay strings (nodes, scenarios): the separators stay unambiguous. */
+export const NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * `<scenario>/<seed>/<faults>`, e.g. `abd-reads/17/d50,c:r2@310+400,p:r1.r2@500+300`: short

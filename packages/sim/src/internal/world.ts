@@ -457,10 +457,13 @@ export class Simulation {
     };
     state.ctx = ctx;
     const order = this.order;
+    let peers: readonly Address[] = Object.freeze([]);
     const view: Node = {
       id: state.id,
+      // Protocols read peers on every round; the list is rebuilt only when a node was added.
       get peers() {
-        return order.filter((a) => a !== state.id);
+        if (peers.length !== order.length - 1) peers = Object.freeze(order.filter((a) => a !== state.id));
+        return peers;
       },
       now: () => this.localMs(state),
       send: (to, body) => {
