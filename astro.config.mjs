@@ -43,7 +43,13 @@ export default defineConfig({
         ...chapterSidebar(),
         { label: 'Your progress', link: '/progress/' },
         // Generated from the TSDoc of packages/sim (src/pages/reference/sim.astro).
-        { label: 'Reference', items: [{ label: 'Simulation API', link: '/reference/sim/' }] },
+        {
+          label: 'Reference',
+          items: [
+            { label: 'Simulation API', link: '/reference/sim/' },
+            { label: 'Trace viewer', link: '/trace/' },
+          ],
+        },
       ],
       lastUpdated: false,
       pagination: true,

@@ -1,15 +1,22 @@
 /**
  * npm run bench — measures what the course promises to keep small and fast:
- * build time, the chapter page's JavaScript before and after the editor loads, the time
- * from pressing Run to the verdict on the hash-ring exercise (median of repeated runs), and
- * the simulation's engine, explorer and checker (scripts/bench-sim.ts).
+ * build time, the chapter page's JavaScript before and after the editor loads, the time from
+ * the first keystroke to an editor that takes input (cold and warm cache), the time from
+ * pressing Run to the verdict on the hash-ring exercise (median of repeated runs) in the
+ * browser worker and through the WebContainer payload run in local Node, and the
+ * simulation's engine, explorer and checker (scripts/bench-sim.ts).
  * Numbers depend on the machine; compare ratios between runs on the same one.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import type { Page, Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
+import { bundleExercise, bundlePayloadRunner } from '../packages/grader/src/build.ts';
 import { launch, newContext, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
+import { runWrittenPayload, writePayload } from '../tests/fixtures/payload.ts';
 import { printRows, simBenchRows } from './bench-sim.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -20,6 +27,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const ms = (n: number) => `${Math.round(n)} ms`;
+const spread = (xs: number[]) => `${ms(median(xs))} (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`;
 
 // 1. Build time (grader bundles + astro build).
 const t0 = performance.now();
@@ -86,11 +95,82 @@ for (let i = 0; i < RUNS + 1; i++) {
   await page2.locator(`${EXERCISE}[data-verdict="passed"]`).waitFor({ timeout: 60_000 });
   if (i > 0) times.push(performance.now() - t); // the first run also fetches the bundle
 }
+
+// 4. First keystroke → an editor that takes input: focus the static starter, press Enter
+// (which loads Monaco), then type; done when the typed text is in the editor. Cold: a fresh
+// context (empty cache, nothing compiled). Warm: the same context after a reload.
+const KEYSTROKE_RUNS = Math.min(RUNS, 5);
+const TYPED = 'benchTyped';
+
+async function keystrokeToEditor(page: Page): Promise<number> {
+  // The exercise listens for keys once the runtime indicator is filled in.
+  await page.waitForFunction((sel) => !!document.querySelector(`${sel} [data-role="runtime"]`)?.textContent, EXERCISE);
+  const staticCode = page.locator(`${EXERCISE} [data-role="static"]`);
+  if (!(await staticCode.isVisible())) throw new Error('the editor is already open (a draft left behind?)');
+  await staticCode.focus();
+  const t = performance.now();
+  await page.keyboard.press('Enter');
+  await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 60_000 });
+  await page.keyboard.type(TYPED);
+  await page.waitForFunction(
+    ({ sel, typed }) => document.querySelector(`${sel} .view-lines`)?.textContent?.includes(typed) ?? false,
+    { sel: EXERCISE, typed: TYPED },
+    { polling: 'raf', timeout: 10_000 },
+  );
+  return performance.now() - t;
+}
+
+async function keystrokeBench(b: Browser) {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < KEYSTROKE_RUNS; i++) {
+    const ctx = await newContext(b);
+    const p = await ctx.newPage();
+    await p.goto(`${server.url}/01-storage/`, { waitUntil: 'load' });
+    cold.push(await keystrokeToEditor(p));
+    // Back to the starter, so no draft reopens the editor by itself after the reload.
+    await p.locator(`${EXERCISE} [data-action="reset"]`).click();
+    await p.waitForTimeout(300);
+    await p.reload({ waitUntil: 'load' });
+    warm.push(await keystrokeToEditor(p));
+    await ctx.close();
+  }
+  return { cold, warm };
+}
+const keystroke = await keystrokeBench(browser);
+
 const simRows = await simBenchRows(browser);
 await browser.close();
 await server.close();
 
-// 4. The same grading through the CLI, for comparison (includes bundling and process start).
+// 5. Run → verdict through the WebContainer payload (run.mjs, the exercise bundle and the
+// learner's file: the tree the browser mounts), spawned in local Node as the parity test
+// does; and Node's own start-up. Bundled here, as build-grader does, not read from dist/.
+const payloadDir = mkdtempSync(join(tmpdir(), 'baristas-bench-payload-'));
+const [runner, bundle] = await Promise.all([bundlePayloadRunner(), bundleExercise('hash-ring')]);
+writePayload(payloadDir, { runner, bundle, source: solution });
+const payloadTimes: number[] = [];
+const payloadInside: number[] = [];
+for (let i = 0; i < RUNS + 1; i++) {
+  const t = performance.now();
+  const v = await runWrittenPayload(payloadDir);
+  if (!v.passed) throw new Error('the payload did not pass the reference solution');
+  if (i > 0) {
+    payloadTimes.push(performance.now() - t); // the first run also warms the file cache
+    payloadInside.push(v.durationMs);
+  }
+}
+rmSync(payloadDir, { recursive: true, force: true });
+const run = promisify(execFile);
+const nodeStart: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const t = performance.now();
+  await run(process.execPath, ['-e', '0']);
+  nodeStart.push(performance.now() - t);
+}
+const startShare = Math.round((100 * median(nodeStart)) / median(payloadTimes));
+
+// 6. The same grading through the CLI, for comparison (includes bundling and process start).
 const cliTimes: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
@@ -103,7 +183,12 @@ const rows: [string, string][] = [
   ['chapter page JS before the editor (gzip)', `${kb(pageJs.gzip)} (${kb(pageJs.raw)} raw, ${pageJs.files.length} files)`],
   ['editor JS loaded on first edit (gzip)', `${kb(editor.gzip)} (${kb(editor.raw)} raw, ${editor.files.length} files)`],
   ['first edit → editor ready', `${Math.round(editorReadyMs)} ms`],
-  [`Run → verdict, hash-ring solution, worker (median of ${RUNS})`, `${Math.round(median(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`],
+  [`first keystroke → editor takes input, cold cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.cold)],
+  [`first keystroke → editor takes input, warm cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.warm)],
+  [`Run → verdict, hash-ring solution, worker (median of ${RUNS})`, spread(times)],
+  [`Run → verdict, hash-ring solution, WebContainer payload in local Node (median of ${RUNS})`, spread(payloadTimes)],
+  ['  of which Node start-up (node -e 0, median)', `${ms(median(nodeStart))} (${startShare}%)`],
+  ['  of which grading inside the payload (verdict.durationMs, median)', ms(median(payloadInside))],
   ['npm run grade, hash-ring solution (median of 5, whole command)', `${Math.round(median(cliTimes))} ms`],
 ];
 printRows([...rows, ...simRows]);

@@ -1,13 +1,14 @@
 /**
  * Builds what the site serves under /grader/: one grader bundle per exercise, the
- * WebContainer payload runner, and the sim's type declarations for the editor.
+ * WebContainer payload runner, and type declarations for the editor: the sim's
+ * (`types.json`) and those of each exercise's provided modules (`types/<id>.json`).
  * Runs before `astro dev` and `astro build`.
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, SANDBOXES_DIR, bundleExercise, bundlePayloadRunner, listExercises } from '../packages/grader/src/build.ts';
 import { readCourseConfig } from '../src/course-config.ts';
-import { simDeclarations } from './sim-types.ts';
+import { providedDeclarations, simDeclarations } from './sim-types.ts';
 
 const out = join(REPO_ROOT, 'public', 'grader');
 rmSync(out, { recursive: true, force: true });
@@ -18,6 +19,10 @@ const ids = listExercises();
 for (const id of ids) writeFileSync(join(out, `${id}.js`), await bundleExercise(id));
 writeFileSync(join(out, 'run.mjs'), await bundlePayloadRunner());
 writeFileSync(join(out, 'types.json'), JSON.stringify(simDeclarations()));
+// One per exercise, `{}` when it provides nothing: a missing file would be a 404 in every
+// learner's console.
+mkdirSync(join(out, 'types'));
+for (const id of ids) writeFileSync(join(out, 'types', `${id}.json`), JSON.stringify(providedDeclarations(id)));
 // Solutions are published only when the course shows them; a class build leaves them out.
 const { solutions } = readCourseConfig(REPO_ROOT);
 if (solutions === 'shown') {

@@ -1,4 +1,5 @@
 import type { ExerciseMeta, RuntimeName, TestResult, Verdict } from '@baristas/grader';
+import type { ExplorationProgress } from '@baristas/sim/check';
 
 export interface GradeRequest {
   /** The exercise's id and time budgets, as declared in its `exercise.ts`. */
@@ -7,6 +8,8 @@ export interface GradeRequest {
   source: string;
   /** Told of each test as it finishes. */
   onTest?: (result: TestResult, index: number, total: number) => void;
+  /** Told how far test `index` has got while it explores seeds, for a progress bar. */
+  onProgress?: (progress: ExplorationProgress, index: number, total: number) => void;
   signal?: AbortSignal;
   /** Replay one simulation run (a replay string from a verdict) instead of grading. */
   replay?: string;

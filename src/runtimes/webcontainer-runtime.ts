@@ -1,7 +1,7 @@
 import { WebContainer } from '@webcontainer/api';
 import type { Verdict } from '@baristas/grader';
 import { graderUrl, type GradeRequest, type Runtime } from './runtime.ts';
-import { PAYLOAD_COMMAND, payloadArgs, payloadTree } from './payload.ts';
+import { PAYLOAD_COMMAND, payloadArgs, payloadOutputReader, payloadTree } from './payload.ts';
 
 /** Boots a WebContainer or rejects with a one-line, classified explanation. */
 export async function bootWebContainer(timeoutMs: number): Promise<Runtime> {
@@ -44,17 +44,18 @@ class WebContainerRuntime implements Runtime {
     const [runner, bundle] = await Promise.all([this.text('run.mjs'), this.text(`${request.meta.id}.js`)]);
     await this.container.mount(payloadTree({ runner, bundle, source: request.source }));
     const process = await this.container.spawn(PAYLOAD_COMMAND.command, payloadArgs(request.replay));
-    let out = '';
-    void process.output.pipeTo(new WritableStream({ write: (chunk) => void (out += chunk) }));
+    const reader = payloadOutputReader((e) => {
+      if (e.event === 'test') request.onTest?.(e.result, e.index, e.total);
+      else request.onProgress?.(e.progress, e.index, e.total);
+    });
+    const piped = process.output.pipeTo(new WritableStream({ write: (chunk) => reader.push(chunk) }));
     const onAbort = () => process.kill();
     request.signal?.addEventListener('abort', onAbort);
     await process.exit;
     request.signal?.removeEventListener('abort', onAbort);
-    const line = out.trim().split('\n').at(-1) ?? '';
-    try {
-      return JSON.parse(line) as Verdict;
-    } catch {
-      throw new Error(`the WebContainer grader printed no verdict: ${out.slice(-300)}`);
-    }
+    // The output stream may close a moment after the exit; give the last chunk a chance.
+    await Promise.race([piped.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
+    if (request.signal?.aborted) throw new Error('the run was cancelled');
+    return reader.verdict();
   }
 }

@@ -12,6 +12,7 @@ export class WorkerRuntime implements Runtime {
       source: request.source,
       runtime: this.name,
       onTest: request.onTest,
+      onProgress: request.onProgress,
       signal: request.signal,
       ...(request.replay !== undefined ? { replay: request.replay } : {}),
       spawn: (harnessRequest) => {

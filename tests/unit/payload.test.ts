@@ -4,14 +4,13 @@
  * the Node host's, test for test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleExercise, bundlePayloadRunner, SANDBOXES_DIR } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import type { Verdict } from '@baristas/grader';
-import { PAYLOAD_COMMAND, payloadTree } from '../../src/runtimes/payload.ts';
+import { runPayload as runPayloadIn } from '../fixtures/payload.ts';
 
 let work: string;
 let runner: string;
@@ -22,21 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function runPayload(source: string, name: string): Verdict {
-  const dir = join(work, name);
-  const tree = payloadTree({ runner, bundle, source });
-  mkdirSync(dir, { recursive: true });
-  for (const [file, node] of Object.entries(tree)) writeFileSync(join(dir, file), node.file.contents);
-  expect(PAYLOAD_COMMAND.command).toBe('node');
-  let stdout: string;
-  try {
-    stdout = execFileSync(process.execPath, [...PAYLOAD_COMMAND.args], { cwd: dir, encoding: 'utf8' });
-  } catch (error) {
-    // Exit code 1 means "some tests failed": the verdict is still on stdout.
-    stdout = (error as { stdout: string }).stdout;
-  }
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Verdict;
-}
+const runPayload = (source: string, name: string): Promise<Verdict> => runPayloadIn(join(work, name), { runner, bundle, source });
 
 const comparable = (v: Verdict) => ({
   passed: v.passed,
@@ -47,7 +32,7 @@ const comparable = (v: Verdict) => ({
 describe('the WebContainer payload, run in local Node', () => {
   it.each(['solution.ts', 'starter.ts', 'mutants/no-wrap-around.ts'])('gives the same verdict as the Node host for %s', async (file) => {
     const source = readFileSync(join(SANDBOXES_DIR, 'hash-ring', file), 'utf8');
-    const fromPayload = runPayload(source, file.replace(/\W/g, '-'));
+    const fromPayload = await runPayload(source, file.replace(/\W/g, '-'));
     const bundlePath = join(work, 'host-bundle.js');
     writeFileSync(bundlePath, bundle);
     const fromHost = await gradeWithBundle({ bundlePath, source });
@@ -56,8 +41,8 @@ describe('the WebContainer payload, run in local Node', () => {
     expect(fromPayload.passed).toBe(file === 'solution.ts');
   });
 
-  it('reports a syntax error through the payload too', () => {
-    const v = runPayload('export class HashRing {', 'syntax');
+  it('reports a syntax error through the payload too', async () => {
+    const v = await runPayload('export class HashRing {', 'syntax');
     expect(v.problem?.kind).toBe('syntax');
   });
 });

@@ -20,6 +20,28 @@ export function listExercises(sandboxesDir = SANDBOXES_DIR): string[] {
     .sort();
 }
 
+/** A module the course hands the learner: `provided/<name>.ts` of an exercise's folder. */
+export interface ProvidedModule {
+  name: string;
+  /** Absolute, so every importer of it (the grader's entry, the hidden tests) reaches one module. */
+  path: string;
+  /** How learner code may import it: `./<name>`, and with `.ts` or `.js` as editors tend to write it. */
+  specifiers: string[];
+}
+
+/** The modules an exercise provides, sorted by name; none when it has no `provided/` folder. */
+export function providedModules(id: string, sandboxesDir = SANDBOXES_DIR): ProvidedModule[] {
+  const dir = join(sandboxesDir, id, 'provided');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -'.ts'.length);
+      return { name, path: join(dir, f), specifiers: ['', '.ts', '.js'].map((ext) => `./${name}${ext}`) };
+    });
+}
+
 export async function loadExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<ExerciseMeta> {
   const file = join(sandboxesDir, id, 'exercise.ts');
   const meta = ((await import(pathToFileURL(file).href)) as { default: ExerciseMeta }).default;
@@ -31,14 +53,22 @@ export async function loadExercise(id: string, sandboxesDir = SANDBOXES_DIR): Pr
 export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<string> {
   const meta = await loadExercise(id, sandboxesDir);
   const dir = join(sandboxesDir, id);
+  const provided = providedModules(id, sandboxesDir);
+  // Imported by the same absolute path the hidden tests' relative imports resolve to, so
+  // esbuild includes each provided module once: learner and tests share its classes.
+  const modules = [
+    `'@baristas/sim': sim`,
+    ...provided.flatMap((p, i) => p.specifiers.map((s) => `${JSON.stringify(s)}: p${i}`)),
+  ];
   const entry = [
     `import meta from ${JSON.stringify(join(dir, 'exercise.ts'))};`,
     `import { __bind } from '@baristas/learner';`,
     `import * as sim from '@baristas/sim';`,
+    ...provided.map((p, i) => `import * as p${i} from ${JSON.stringify(p.path)};`),
     `import { createHarness } from ${JSON.stringify(join(here, 'internal/harness.ts'))};`,
     `import ${JSON.stringify(join(dir, 'hidden.test.ts'))};`,
     `export { meta };`,
-    `export const start = createHarness({ meta, bind: __bind, modules: { '@baristas/sim': sim } });`,
+    `export const start = createHarness({ meta, bind: __bind, modules: { ${modules.join(', ')} } });`,
   ].join('\n');
 
   const result = await build({

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { ExerciseMeta } from './exercise.ts';
-import { runSession, type WorkerHandle } from './internal/session.ts';
+import { runSession, type SessionOptions, type WorkerHandle } from './internal/session.ts';
 import type { HarnessMessage, HarnessRequest, RuntimeName, TestResult, Verdict } from './internal/verdict.ts';
 
 // Plain CommonJS so it runs under `eval: true`; the bundle itself is ESM, hence import().
@@ -29,6 +29,8 @@ export interface NodeGradeOptions {
   /** Reported in the verdict: `node` for the CLI, `webcontainer` inside a WebContainer. */
   runtime?: RuntimeName;
   onTest?: (result: TestResult, index: number, total: number) => void;
+  /** Told how far a test has got while it explores seeds. */
+  onProgress?: SessionOptions['onProgress'];
   /** Replay one simulation run instead of grading (see `SessionOptions.replay`). */
   replay?: string;
 }
@@ -41,6 +43,7 @@ export async function gradeWithBundle(options: NodeGradeOptions): Promise<Verdic
     source: options.source,
     runtime: options.runtime ?? 'node',
     onTest: options.onTest,
+    onProgress: options.onProgress,
     ...(options.replay !== undefined ? { replay: options.replay } : {}),
     spawn: (request) => spawnThread(bundleUrl, request),
   });

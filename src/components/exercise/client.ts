@@ -41,12 +41,19 @@ async function mount(root: HTMLElement): Promise<void> {
   const solutionButton = root.querySelector<HTMLButtonElement>('[data-action="solution"]');
   const downloadButton = root.querySelector<HTMLButtonElement>('[data-action="download"]')!;
   const runtimeLabel = $('runtime');
+  const cancelButton = root.querySelector<HTMLButtonElement>('[data-action="cancel"]')!;
+  const progress = $('progress');
+  const progressBar = $<HTMLProgressElement>('progress-bar');
+  const progressText = $('progress-text');
 
   let text = starter;
   let editor: EditorHandle | undefined;
   let opening: Promise<EditorHandle> | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
+  let controller: AbortController | undefined;
+  // Replays must rerun the code that produced the failure, not whatever the editor holds now.
+  let gradedSource: string | undefined;
 
   const save = (): void => {
     clearTimeout(saveTimer);
@@ -68,6 +75,7 @@ async function mount(root: HTMLElement): Promise<void> {
       const { createEditor } = await import('./editor.ts');
       editorHost.hidden = false;
       const handle = await createEditor(editorHost, {
+        exerciseId: meta.id,
         value: text,
         ariaLabel: `Code for the ${meta.id} exercise`,
         onChange: (value) => {
@@ -119,6 +127,7 @@ async function mount(root: HTMLElement): Promise<void> {
     }
   });
   runButton.addEventListener('click', () => void run());
+  cancelButton.addEventListener('click', () => controller?.abort());
   resetButton.addEventListener('click', () => {
     if (text === starter) return;
     if (editor) editor.replaceAll(starter); // undoable in the editor with Ctrl+Z
@@ -180,23 +189,81 @@ async function mount(root: HTMLElement): Promise<void> {
     runButton.disabled = true;
     const source = editor ? editor.getValue() : text;
     const runtime = runtimes.current();
+    const ctl = (controller = new AbortController());
+    cancelButton.hidden = false;
+    progress.hidden = false;
+    progressBar.value = 0;
+    progressText.textContent = '';
     status.textContent = `Running the hidden tests (${runtime.name})…`;
     try {
       const verdict = await runtime.grade({
         meta,
         source,
-        onTest: (_r, index, total) => (status.textContent = `Running the hidden tests (${runtime.name})… ${index + 1}/${total}`),
+        signal: ctl.signal,
+        onTest: (_r, index, total) => {
+          progressBar.value = (index + 1) / total;
+          progressText.textContent = '';
+          status.textContent = `Running the hidden tests (${runtime.name})… ${index + 1}/${total}`;
+        },
+        onProgress: (p, index, total) => {
+          progressBar.value = (index + p.fraction) / total;
+          progressText.textContent =
+            p.phase === 'exploring'
+              ? `Test ${index + 1} of ${total}: ${p.runs} simulated runs of “${p.scenario}” so far`
+              : `Test ${index + 1} of ${total}: a run failed; shrinking its faults (${p.runs} tries)`;
+        },
       });
-      showVerdict(root, verdict);
+      if (ctl.signal.aborted) {
+        status.textContent = 'Run cancelled. Your code is as you left it.';
+        return;
+      }
+      gradedSource = source;
+      showVerdict(root, verdict, replay);
       status.textContent = verdict.passed ? 'All tests passed.' : 'Some tests did not pass yet.';
       if (verdict.passed) {
         await markPassed(meta.id, verdict.runtime);
         showPassed(root);
       }
     } catch (error) {
-      status.textContent = `The grader could not run: ${error instanceof Error ? error.message : String(error)}`;
+      status.textContent = ctl.signal.aborted
+        ? 'Run cancelled. Your code is as you left it.'
+        : `The grader could not run: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       running = false;
+      runButton.disabled = false;
+      cancelButton.hidden = true;
+      progress.hidden = true;
+      controller = undefined;
+    }
+  }
+
+  /** Reruns one failed simulation exactly and opens its trace in the viewer. */
+  async function replay(test: TestResult, button: HTMLButtonElement): Promise<void> {
+    if (running || test.replay === undefined || gradedSource === undefined) return;
+    running = true;
+    button.disabled = true;
+    runButton.disabled = true;
+    status.textContent = `Replaying ${test.replay}…`;
+    try {
+      const [verdict, { openTraceDialog }] = await Promise.all([
+        runtimes.current().grade({ meta, source: gradedSource, replay: test.replay }),
+        import('../trace/dialog.ts'),
+      ]);
+      const replayed = verdict.tests[0];
+      if (!replayed?.trace) {
+        status.textContent = `The replay produced no trace: ${verdict.problem?.message ?? replayed?.message ?? 'no test owns this scenario'}`;
+        return;
+      }
+      openTraceDialog(replayed.trace, `Replay: ${test.name}`);
+      status.textContent =
+        replayed.status === 'pass'
+          ? 'Replayed; this time the run passed, so your code behaves differently between runs. Look for state outside the node (module variables, real time).'
+          : `Replayed seed ${replayed.trace.seed}: the trace viewer is open.`;
+    } catch (error) {
+      status.textContent = `The replay could not run: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      running = false;
+      button.disabled = false;
       runButton.disabled = false;
     }
   }
@@ -227,7 +294,7 @@ function showPassed(root: HTMLElement): void {
 
 const LABEL: Record<TestResult['status'], string> = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'timed out', skipped: 'not run' };
 
-function showVerdict(root: HTMLElement, verdict: Verdict): void {
+function showVerdict(root: HTMLElement, verdict: Verdict, onReplay: (test: TestResult, button: HTMLButtonElement) => void): void {
   const $ = (role: string) => root.querySelector<HTMLElement>(`[data-role="${role}"]`)!;
   const passed = verdict.tests.filter((t) => t.status === 'pass').length;
   $('results').hidden = false;
@@ -256,6 +323,19 @@ function showVerdict(root: HTMLElement, verdict: Verdict): void {
         msg.className = 'exercise-message';
         msg.textContent = t.message;
         li.append(msg);
+      }
+      if (t.replay !== undefined && t.status !== 'pass') {
+        const row = document.createElement('p');
+        row.className = 'exercise-replay';
+        const code = document.createElement('code');
+        code.textContent = t.replay;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.action = 'replay';
+        button.textContent = 'Replay and show the trace';
+        button.addEventListener('click', () => onReplay(t, button));
+        row.append(button, ' ', code);
+        li.append(row);
       }
       if (t.console?.length) {
         const out = document.createElement('details');

@@ -1,6 +1,7 @@
 /**
  * Monaco, bundled by Vite (no CDN), with TypeScript checking against the sim's own
- * declarations. Loaded only when a learner starts editing: it is by far the largest chunk.
+ * declarations and those of the modules the exercise provides. Loaded only when a learner
+ * starts editing: it is by far the largest chunk.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/typescript/register';
@@ -17,6 +18,11 @@ export interface EditorHandle {
 }
 
 export interface EditorOptions {
+  /**
+   * The exercise being edited. Its provided modules (`sandboxes/<id>/provided/`) are typed in
+   * the editor, so `import { X } from './<name>'` gets hovers and errors like the sim does.
+   */
+  exerciseId: string;
   value: string;
   ariaLabel: string;
   onChange(value: string): void;
@@ -39,6 +45,8 @@ function setUpTypeScript(): Promise<void> {
       moduleResolution: ModuleResolutionKind.NodeJs,
       strict: true,
       noEmit: true,
+      // The grader accepts `./<name>.ts` for a provided module; the editor must not flag it.
+      allowImportingTsExtensions: true,
     });
     const files = (await (await fetch(graderUrl('types.json'))).json()) as Record<string, string>;
     for (const [path, content] of Object.entries(files)) typescriptDefaults.addExtraLib(content, path);
@@ -46,13 +54,44 @@ function setUpTypeScript(): Promise<void> {
   return typesReady;
 }
 
+const providedTypes = new Map<string, Promise<void>>();
+
+/**
+ * Mounts the declarations of an exercise's provided modules next to its model, once per
+ * exercise however many editors open it.
+ */
+function addProvidedTypes(exerciseId: string): Promise<void> {
+  let ready = providedTypes.get(exerciseId);
+  if (!ready) {
+    ready = (async () => {
+      const response = await fetch(graderUrl(`types/${exerciseId}.json`));
+      if (!response.ok) throw new Error(`Could not load the types of ${exerciseId}'s modules: HTTP ${response.status}`);
+      const files = (await response.json()) as Record<string, string>;
+      for (const [path, content] of Object.entries(files)) typescriptDefaults.addExtraLib(content, path);
+    })();
+    providedTypes.set(exerciseId, ready);
+  }
+  return ready;
+}
+
+/**
+ * The learner's file sits in the folder its provided modules' declarations are mounted in
+ * (`file:///exercises/<id>/`), which is what makes `./<name>` resolve. A second editor on the
+ * same exercise gets a suffix: Monaco allows one model per URI.
+ */
+function modelUri(exerciseId: string): monaco.Uri {
+  const folder = `file:///exercises/${exerciseId}`;
+  let uri = monaco.Uri.parse(`${folder}/${exerciseId}.ts`);
+  for (let n = 2; monaco.editor.getModel(uri); n++) uri = monaco.Uri.parse(`${folder}/${exerciseId}-${n}.ts`);
+  return uri;
+}
+
 const theme = () => (document.documentElement.dataset.theme === 'light' ? 'vs' : 'vs-dark');
 
-let models = 0;
-
 export async function createEditor(host: HTMLElement, options: EditorOptions): Promise<EditorHandle> {
-  await setUpTypeScript();
-  const model = monaco.editor.createModel(options.value, 'typescript', monaco.Uri.parse(`file:///exercise-${++models}.ts`));
+  // Before the model exists, so its first diagnostics do not flag the imports of provided modules.
+  await Promise.all([setUpTypeScript(), addProvidedTypes(options.exerciseId)]);
+  const model = monaco.editor.createModel(options.value, 'typescript', modelUri(options.exerciseId));
   const editor = monaco.editor.create(host, {
     model,
     theme: theme(),

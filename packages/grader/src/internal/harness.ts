@@ -3,7 +3,7 @@
  * WebContainer, Node worker thread) runs exactly this code. It loads the learner's module,
  * runs the collected hidden tests in order, and reports each one as a message.
  */
-import { ReplaySkip, decodeReplay, replayMode } from '@baristas/sim/check';
+import { ReplaySkip, decodeReplay, explorationProgress, replayMode } from '@baristas/sim/check';
 import type { ExerciseMeta } from '../exercise.ts';
 import { hardenIntrinsics } from './harden.ts';
 import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerFactory, type LearnerModule } from './learner.ts';
@@ -82,6 +82,7 @@ export function createHarness(options: HarnessOptions) {
     for (let index = request.startAt; index < tests.length; index++) {
       const test = tests[index]!;
       post({ type: 'test-start', index });
+      explorationProgress.listen((progress) => post({ type: 'progress', index, progress }));
       const lines: string[] = index === request.startAt && loadLines.length > 0 ? loadLines.map((l) => `[while loading] ${l}`) : [];
       const restore = captureConsole(lines);
       const t0 = performance.now();
@@ -92,6 +93,7 @@ export function createHarness(options: HarnessOptions) {
       } catch (error) {
         result = { name: test.name, ...judge(error), durationMs: 0 };
       } finally {
+        explorationProgress.listen(undefined);
         restore();
       }
       result.durationMs = Math.round(performance.now() - t0);

@@ -4,6 +4,7 @@
  * Node a worker_threads factory. A test that exceeds its budget gets its worker terminated,
  * is marked `timeout`, and a fresh worker resumes at the next test.
  */
+import type { ExplorationProgress } from '@baristas/sim/check';
 import { DEFAULT_BUDGETS, type ExerciseMeta } from '../exercise.ts';
 import type { HarnessMessage, HarnessRequest, LoadProblem, RuntimeName, TestResult, Verdict } from './verdict.ts';
 
@@ -23,6 +24,8 @@ export interface SessionOptions {
   spawn: (request: HarnessRequest) => WorkerHandle;
   /** Told of each test as it finishes, for progress display. */
   onTest?: (result: TestResult, index: number, total: number) => void;
+  /** Told how far test `index` has got while it explores seeds (at most every 100 ms). */
+  onProgress?: (progress: ExplorationProgress, index: number, total: number) => void;
   /** Aborting stops the run; the verdict then marks unfinished tests as not run. */
   signal?: AbortSignal;
   /**
@@ -155,6 +158,9 @@ export async function runSession(options: SessionOptions): Promise<Verdict> {
               clearTimeout(timer);
               timer = setTimeout(() => finish({ kind: 'done' }), budgets.testMs);
             }
+            break;
+          case 'progress':
+            options.onProgress?.(message.progress, message.index, names.length);
             break;
           case 'done':
             finish({ kind: 'done' });

@@ -2,6 +2,7 @@
 export type RuntimeName = 'worker' | 'webcontainer' | 'node';
 
 import type { Trace } from '@baristas/sim';
+import type { ExplorationProgress } from '@baristas/sim/check';
 
 /**
  * How one hidden test ended. `error`: the learner's code threw; `fail`: an expectation did not
@@ -57,6 +58,8 @@ export type HarnessMessage = (
   | { type: 'load-error'; problem: LoadProblem }
   | { type: 'test-start'; index: number }
   | { type: 'test-end'; index: number; result: TestResult }
+  /** Test `index` is exploring seeds: how far it has got (at most every 100 ms). */
+  | { type: 'progress'; index: number; progress: ExplorationProgress }
   | { type: 'done' }
 ) & { nonce?: string };
 

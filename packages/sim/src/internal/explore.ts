@@ -148,6 +148,45 @@ export const replayMode = {
   },
 };
 
+// ---- Progress -----------------------------------------------------------------------------
+
+/** How far an exploration has got, as a host shows it while a test runs. */
+export interface ExplorationProgress {
+  /** The scenario being explored. */
+  scenario: string;
+  /** `exploring` while trying seeds; `shrinking` after a failure, while its plan is minimised. */
+  phase: 'exploring' | 'shrinking';
+  /** Runs so far in this phase. */
+  runs: number;
+  /** Rough share of this exploration done, 0 to 1 (it is bounded by time, so only an estimate). */
+  fraction: number;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+let progressListener: ((progress: ExplorationProgress) => void) | undefined;
+let progressAt = 0;
+
+/**
+ * Host-side progress reports (used by the grader's harness, not by tests): the listener hears
+ * from running explorations at most every 100 ms of real time, so a host can show a progress
+ * bar while a test explores many seeds.
+ */
+export const explorationProgress = {
+  /** Sets the listener, or removes it with undefined. */
+  listen(listener: ((progress: ExplorationProgress) => void) | undefined): void {
+    progressListener = listener;
+    progressAt = 0;
+  },
+};
+
+function reportProgress(make: () => ExplorationProgress): void {
+  if (!progressListener) return;
+  const now = realNowMs();
+  if (now - progressAt < PROGRESS_INTERVAL_MS) return;
+  progressAt = now;
+  progressListener(make());
+}
+
 // ---- Running ------------------------------------------------------------------------------
 
 /**
@@ -210,6 +249,13 @@ export function explore(scenario: Scenario, options: ExploreOptions = {}): Explo
     }
     if (outcome.result?.outcome === 'unknown') undecided++;
     if (runs >= runsMin && realNowMs() - started > budgetMs) return { outcome: 'ok', scenario: scenario.name, runs, undecided };
+    reportProgress(() => ({
+      scenario: scenario.name,
+      phase: 'exploring',
+      runs,
+      // Bounded by time once `runsMin` runs are done, so elapsed time is the honest estimate.
+      fraction: Math.min(0.99, (realNowMs() - started) / budgetMs),
+    }));
   }
   return { outcome: 'ok', scenario: scenario.name, runs: runsMax, undecided };
 }
@@ -326,6 +372,7 @@ function shrink(scenario: Scenario, seed: number, plan: FaultPlan, options: Expl
       // Past the budget every candidate "passes", which ends shrinking where it stands.
       if (shrinkRuns >= runsMax || realNowMs() > deadline) return true;
       shrinkRuns++;
+      reportProgress(() => ({ scenario: scenario.name, phase: 'shrinking', runs: shrinkRuns, fraction: Math.min(0.99, shrinkRuns / runsMax) }));
       return !failed(runScenario(scenario, seed, candidate, false).outcome);
     }),
     { examples: [[plan]], numRuns: 1, seed: 0 },
