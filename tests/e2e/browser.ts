@@ -83,3 +83,33 @@ export function useBuiltSite(hooks: { beforeAll(fn: () => Promise<void>): void; 
   });
   return site;
 }
+
+/**
+ * The draft as idb-keyval stored it (database `keyval-store`, store `keyval`), or null. Never
+ * creates the database: that would leave it without idb-keyval's store.
+ */
+export function storedDraft(page: Page, key: string): Promise<string | null> {
+  return page.evaluate(
+    (key) =>
+      new Promise<string | null>((resolve, reject) => {
+        const open = indexedDB.open('keyval-store');
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('keyval')) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const get = db.transaction('keyval', 'readonly').objectStore('keyval').get(key);
+          get.onsuccess = () => {
+            db.close();
+            resolve(typeof get.result === 'string' ? get.result : null);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    key,
+  );
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchPersistent, serveDist, watch } from './browser.ts';
+import { launchPersistent, serveDist, storedDraft, watch } from './browser.ts';
 import type { StaticServer } from './static-server.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
@@ -29,36 +29,6 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-/**
- * The draft as idb-keyval stored it (database `keyval-store`, store `keyval`), or null. Never
- * creates the database: that would leave it without idb-keyval's store.
- */
-function storedDraft(page: Page): Promise<string | null> {
-  return page.evaluate(
-    (key) =>
-      new Promise<string | null>((resolve, reject) => {
-        const open = indexedDB.open('keyval-store');
-        open.onupgradeneeded = () => open.transaction!.abort();
-        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(null) : reject(open.error));
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('keyval')) {
-            db.close();
-            resolve(null);
-            return;
-          }
-          const get = db.transaction('keyval', 'readonly').objectStore('keyval').get(key);
-          get.onsuccess = () => {
-            db.close();
-            resolve(typeof get.result === 'string' ? get.result : null);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    DRAFT_KEY,
-  );
-}
-
 async function openChapter(context: BrowserContext): Promise<Page> {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}/01-storage/`);
@@ -74,7 +44,7 @@ describe('drafts', () => {
     const w = watch(page, server.url);
     await page.locator(`${EXERCISE} [data-action="edit"]`).click();
     await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
-    await expect(storedDraft(page)).resolves.toBeNull();
+    await expect(storedDraft(page, DRAFT_KEY)).resolves.toBeNull();
 
     // Real keystrokes at the top of the file: a comment line, which auto-indent leaves alone.
     await page.locator(`${EXERCISE} .monaco-editor`).click();
@@ -84,7 +54,7 @@ describe('drafts', () => {
     const lastKeystroke = Date.now();
     let stored: string | null = null;
     while (Date.now() - lastKeystroke < 5_000) {
-      stored = await storedDraft(page);
+      stored = await storedDraft(page, DRAFT_KEY);
       if (stored?.includes(line)) break;
       await page.waitForTimeout(25);
     }
@@ -102,7 +72,7 @@ describe('drafts', () => {
     const shown = (await page.locator(`${EXERCISE} .view-lines`).textContent())?.replace(/\u00a0/g, ' ');
     expect(shown).toContain(line);
     await expect(page.locator(`${EXERCISE} [data-role="status"]`).textContent()).resolves.toBe('Your draft was restored.');
-    await expect(storedDraft(page)).resolves.toBe(`${line}\n${starter}`);
+    await expect(storedDraft(page, DRAFT_KEY)).resolves.toBe(`${line}\n${starter}`);
     await browser.close();
     browser = undefined;
   });

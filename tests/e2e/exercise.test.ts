@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
-import { newContext, pasteIntoEditor, serveDist, useBuiltSite, watch } from './browser.ts';
+import { newContext, pasteIntoEditor, serveDist, storedDraft, useBuiltSite, watch } from './browser.ts';
 
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
 const starter = readFileSync('sandboxes/hash-ring/starter.ts', 'utf8');
@@ -128,6 +128,32 @@ describe('the hash-ring exercise in the storage chapter', () => {
     const v = await verdict(page);
     expect(v.statuses).toContain('timeout');
     await expect(page.locator(`${EXERCISE} li[data-status="timeout"] .exercise-message`).first().textContent()).resolves.toMatch(/did not finish this test in time/);
+    await context.close();
+  });
+
+  it('cancels a run: the looping worker stops, no verdict is shown, the code stays, and the next run works', async () => {
+    const context = await newContext(site.browser);
+    const page = await openChapter(context);
+    await openEditor(page);
+    const looping = solution.replace('nodeFor(key: string): string | undefined {', 'nodeFor(key: string): string | undefined {\n    while (key.length >= 0) {}');
+    await paste(page, looping);
+    const cancel = page.locator(`${EXERCISE} [data-action="cancel"]`);
+    await expect(cancel.isHidden()).resolves.toBe(true);
+    await page.locator(`${EXERCISE} [data-action="run"]`).click();
+    await cancel.waitFor({ state: 'visible' });
+    await expect(page.locator(`${EXERCISE} [data-role="progress"]`).isVisible()).resolves.toBe(true);
+    await cancel.click();
+    const status = page.locator(`${EXERCISE} [data-role="status"]`);
+    await expect.poll(() => status.textContent()).toBe('Run cancelled. Your code is as you left it.');
+    await expect(cancel.isHidden()).resolves.toBe(true);
+    await expect(page.locator(`${EXERCISE} [data-role="progress"]`).isHidden()).resolves.toBe(true);
+    await expect(page.locator(EXERCISE).getAttribute('data-verdict')).resolves.toBeNull();
+    await expect(page.locator(`${EXERCISE} [data-action="run"]`).isEnabled()).resolves.toBe(true);
+    // The draft is the looping code, exactly as typed.
+    await expect.poll(() => storedDraft(page, 'baristas:draft:hash-ring')).toBe(looping);
+    await paste(page, solution);
+    const v = await run(page);
+    expect(v.passed).toBe(true);
     await context.close();
   });
 

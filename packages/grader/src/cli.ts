@@ -76,7 +76,7 @@ else {
   if (trace) {
     process.stdout.write(
       `trace: ${trace.events.length} events${trace.droppedEvents ? ` (${trace.droppedEvents} left out)` : ''}, digest ${traceDigest(trace)}` +
-        `${flags.trace !== undefined ? `, written to ${flags.trace}` : ''}\n`,
+        `${flags.trace !== undefined ? `, written to ${flags.trace} (open it on the course site's /trace/ page to step through the run)` : ''}\n`,
     );
   }
 }
