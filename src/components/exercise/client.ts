@@ -254,7 +254,7 @@ async function mount(root: HTMLElement): Promise<void> {
         status.textContent = `The replay produced no trace: ${verdict.problem?.message ?? replayed?.message ?? 'no test owns this scenario'}`;
         return;
       }
-      openTraceDialog(replayed.trace, `Replay: ${test.name}`);
+      openTraceDialog(replayed.trace, `Replay: ${test.name}`, button);
       status.textContent =
         replayed.status === 'pass'
           ? 'Replayed; this time the run passed, so your code behaves differently between runs. Look for state outside the node (module variables, real time).'

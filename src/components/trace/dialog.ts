@@ -1,14 +1,18 @@
 /**
  * The trace viewer in a modal dialog, as Replay opens it from an exercise's results: the
  * diagram needs more width than the chapter's column, and a native <dialog> gives focus
- * containment, Escape to close, and focus back on the Replay button for free.
+ * containment and Escape to close for free.
  */
 import type { Trace } from '@baristas/sim';
 import { renderTraceViewer, type TraceViewerHandle } from './viewer.ts';
 
 let dialogs = 0;
 
-export function openTraceDialog(trace: Trace, title: string): { dialog: HTMLDialogElement; viewer: TraceViewerHandle } {
+/**
+ * `opener` gets focus back on close: the browser's own return goes to whatever had focus at
+ * opening, and the Replay button was disabled (so unfocused) while the replay ran.
+ */
+export function openTraceDialog(trace: Trace, title: string, opener?: HTMLElement): { dialog: HTMLDialogElement; viewer: TraceViewerHandle } {
   const headingId = `trace-dialog-${++dialogs}`;
   const dialog = document.createElement('dialog');
   dialog.className = 'trace-dialog';
@@ -32,6 +36,7 @@ export function openTraceDialog(trace: Trace, title: string): { dialog: HTMLDial
   dialog.addEventListener('close', () => {
     viewer.destroy();
     dialog.remove();
+    opener?.focus();
   });
   dialog.showModal();
   // Laid out only now: place the cursor again so the diagram scrolls to it.

@@ -10,8 +10,10 @@ export type LearnerModule = Record<string, unknown>;
 export type LearnerFactory = () => LearnerModule;
 
 export class LearnerLoadError extends Error {
-  constructor(readonly problem: LoadProblem) {
+  readonly problem: LoadProblem;
+  constructor(problem: LoadProblem) {
     super(problem.message);
+    this.problem = problem;
   }
 }
 

@@ -1,0 +1,515 @@
+import { describe, expect, it } from 'vitest';
+import { newInstance } from '@baristas/learner';
+import { Simulation, type Address, type Handlers, type Node, type OperationRecord } from '@baristas/sim';
+import {
+  assertExploration,
+  explore,
+  runWorkload,
+  type CheckResult,
+  type PlannedCrash,
+  type Scenario,
+  type ScenarioContext,
+} from '@baristas/sim/check';
+import { createFollower, createLeader, type ReadReply, type SessionOptions, type WriteReply } from './provided/replication.ts';
+
+const LEADER = 'leader';
+const FOLLOWERS = ['f1', 'f2', 'f3'];
+const SESSIONS = ['s1', 's2', 's3'];
+const OPTIONS: SessionOptions = { leader: LEADER, followers: FOLLOWERS };
+/** A follower that never catches up within a test. */
+const NEVER = 1_000_000;
+
+// ---- The shop, with the wire between sessions and replicas watched ------------------------
+
+/** A write the leader logged, as the tests learn it from the leader's answers. */
+interface Logged {
+  index: number;
+  key: string;
+  value: string;
+  writer: Address;
+}
+
+/** A replica's answer to a session's read. */
+interface Served {
+  t: number;
+  replica: Address;
+  session: Address;
+  req: number;
+  key: string;
+  value: string | null;
+  index: number;
+}
+
+/** What the tests saw on the wire: the ground truth that sessions' answers are judged by. */
+interface Wire {
+  /** The leader's log, by index. */
+  log: Map<number, Logged>;
+  /** The leader's log, by value (every value a test writes is unique). */
+  byValue: Map<string, Logged>;
+  /** Every read answer a replica sent a session. */
+  served: Served[];
+  /** Reads the leader was asked, once per session and request id. */
+  leaderReads: Set<string>;
+}
+
+/** `node` with its sends reported to `onSend` before they go out. */
+function tapped(node: Node, onSend: (to: Address, body: unknown) => void): Node {
+  return {
+    id: node.id,
+    get peers() {
+      return node.peers;
+    },
+    now: () => node.now(),
+    send: (to, body) => {
+      onSend(to, body);
+      node.send(to, body);
+    },
+    setTimer: (ms, callback) => node.setTimer(ms, callback),
+    clearTimer: (timer) => node.clearTimer(timer),
+    storage: node.storage,
+    random: () => node.random(),
+    log: (...parts) => node.log(...parts),
+  };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/**
+ * Adds the leader, the followers (with the given lags) and one session node per name, built
+ * from a fresh instance of the learner's module each.
+ */
+function openShop(sim: Simulation, pollMs: number[], sessions: string[] = SESSIONS): Wire {
+  const wire: Wire = { log: new Map(), byValue: new Map(), served: [], leaderReads: new Set() };
+  const asked = new Map<string, { key: string; value: string }>();
+  const watchReads = (replica: Address) => (to: Address, body: unknown) => {
+    if (isObject(body) && body.type === 'read-ok') {
+      const r = body as unknown as ReadReply;
+      wire.served.push({ t: sim.nowMs, replica, session: to, req: r.req, key: r.key, value: r.value, index: r.index });
+    }
+  };
+
+  sim.addNode(LEADER, (node) => {
+    const leader = createLeader(
+      tapped(node, (to, body) => {
+        watchReads(LEADER)(to, body);
+        if (isObject(body) && body.type === 'write-ok') {
+          const ok = body as unknown as WriteReply;
+          const write = asked.get(`${to}/${ok.req}`);
+          if (write && !wire.log.has(ok.index)) {
+            const logged = { index: ok.index, key: write.key, value: write.value, writer: to };
+            wire.log.set(ok.index, logged);
+            wire.byValue.set(write.value, logged);
+          }
+        }
+      }),
+    );
+    return {
+      onMessage(from, body) {
+        if (isObject(body) && body.type === 'write' && typeof body.req === 'number') {
+          if (!asked.has(`${from}/${body.req}`)) asked.set(`${from}/${body.req}`, { key: String(body.key), value: String(body.value) });
+        }
+        if (isObject(body) && body.type === 'read') wire.leaderReads.add(`${from}/${String(body.req)}`);
+        leader.onMessage!(from, body);
+      },
+    };
+  });
+  FOLLOWERS.forEach((id, i) => {
+    sim.addNode(id, (node) => createFollower(tapped(node, watchReads(id)), { leader: LEADER, pollMs: pollMs[i] ?? 10 }));
+  });
+  for (const s of sessions) {
+    sim.addNode(s, (node) => newInstance().createSession(node, OPTIONS) as Handlers);
+  }
+  return wire;
+}
+
+// ---- Judging a run ----------------------------------------------------------------------
+
+const show = (value: unknown): string => (value === null ? 'nothing (null)' : JSON.stringify(value));
+const sessionOf = (op: OperationRecord): Address => op.node;
+type Input = { op: 'write'; key: string; value: string } | { op: 'read'; key: string };
+const inputOf = (op: OperationRecord): Input => op.input as Input;
+
+/** Every acknowledged write is in the leader's log, under its key, as that session's write. */
+function checkWritesLogged(sim: Simulation, wire: Wire): CheckResult {
+  for (const op of sim.history) {
+    const input = inputOf(op);
+    if (op.status !== 'ok' || input.op !== 'write') continue;
+    const logged = wire.byValue.get(input.value);
+    if (!logged || logged.writer !== sessionOf(op)) {
+      const claimed = isObject(op.output) && typeof op.output.index === 'number' ? op.output.index : undefined;
+      const there = claimed !== undefined ? wire.log.get(claimed) : undefined;
+      return {
+        outcome: 'violated',
+        property: 'writes-reach-the-leader',
+        message:
+          `Session ${sessionOf(op)} told its customer that ${input.key} = ${show(input.value)} was written` +
+          `${claimed !== undefined ? ` (index ${claimed})` : ''} at ${op.returnMs} ms, but the leader never logged that write` +
+          (there
+            ? `: index ${claimed} holds ${there.key} = ${show(there.value)}, an earlier write with the same request id. ` +
+              'Request ids must never repeat in a session, not even after its node restarts (keep the counter in node.storage).'
+            : '. Answer a write only when the leader’s write-ok for it has arrived.'),
+        operations: [op.id],
+      };
+    }
+  }
+  return { outcome: 'ok' };
+}
+
+/**
+ * Read-your-writes: a read that begins after the same session's write to that key was
+ * acknowledged returns that write or a later one (by log index), never an older value.
+ */
+function checkReadYourWrites(sim: Simulation, wire: Wire, crashes: PlannedCrash[] = []): CheckResult {
+  const writesLogged = checkWritesLogged(sim, wire);
+  if (writesLogged.outcome !== 'ok') return writesLogged;
+  const ops = [...sim.history].sort((a, b) => a.callMs - b.callMs);
+  for (const read of ops) {
+    const input = inputOf(read);
+    if (read.status !== 'ok' || input.op !== 'read') continue;
+    const session = sessionOf(read);
+    const out = read.output;
+    if (!isObject(out) || !('value' in out) || (out.value !== null && typeof out.value !== 'string')) {
+      return {
+        outcome: 'violated',
+        property: 'read-answer',
+        message: `Session ${session} answered a read of ${input.key} with ${JSON.stringify(out)}: answer { value, index }, as the replica's read-ok said.`,
+        operations: [read.id],
+      };
+    }
+    // The session's own latest acknowledged write to this key before the read began.
+    let mine: { op: OperationRecord; logged: Logged } | undefined;
+    for (const w of ops) {
+      const wi = inputOf(w);
+      if (w.status !== 'ok' || wi.op !== 'write' || sessionOf(w) !== session || wi.key !== input.key || w.returnMs > read.callMs) continue;
+      const logged = wire.byValue.get(wi.value)!;
+      if (!mine || logged.index > mine.logged.index) mine = { op: w, logged };
+    }
+    const got = out.value === null ? undefined : wire.byValue.get(out.value as string);
+    if (out.value !== null && (!got || got.key !== input.key)) {
+      return {
+        outcome: 'violated',
+        property: 'read-answer',
+        message:
+          `Session ${session} answered a read of ${input.key} with ${show(out.value)}, ` +
+          (got ? `which was written to ${got.key}, not ${input.key}` : 'which nobody wrote') +
+          ': answer a read with the value from the read-ok for that very request (match answers by req).',
+        operations: [read.id],
+      };
+    }
+    const gotIndex = got?.index ?? 0;
+    if (mine && gotIndex < mine.logged.index) {
+      const answer = [...wire.served]
+        .reverse()
+        .find((s) => s.session === session && s.key === input.key && s.value === out.value && s.t >= read.callMs && s.t <= read.returnMs);
+      const since = mine.op.returnMs;
+      const restart = crashes.find((c) => c.node === session && c.atMs >= since && c.atMs <= read.callMs);
+      return {
+        outcome: 'violated',
+        property: 'read-your-writes',
+        message:
+          `Session ${session} wrote ${input.key} = ${show(mine.logged.value)} (index ${mine.logged.index}, acknowledged at ${mine.op.returnMs} ms), ` +
+          (restart ? `crashed at ${restart.atMs} ms and restarted ${restart.downMs} ms later, ` : '') +
+          `then read ${input.key} at ${read.callMs} ms and got ${show(out.value)}${got ? ` (written at index ${got.index})` : ''}` +
+          (answer ? ` from ${answer.replica}, whose copy had only caught up to index ${answer.index}` : '') +
+          `. A session must not read its own write stale: accept a read only from a replica whose index is at least ` +
+          `that of the session's last acknowledged write` +
+          (restart ? ', and remember that index across a restart.' : '.'),
+        operations: [mine.op.id, read.id],
+      };
+    }
+  }
+  return { outcome: 'ok' };
+}
+
+/** Every operation a live session took got an answer. */
+function checkEveryOpAnswered(sim: Simulation): CheckResult {
+  for (const op of sim.history) {
+    if (op.status === 'ok' || op.status === 'refused') continue;
+    const input = inputOf(op);
+    return {
+      outcome: 'violated',
+      property: 'every-operation-completes',
+      message:
+        `Session ${sessionOf(op)} never answered the ${input.op} of ${input.key} its customer asked for at ${op.callMs} ms` +
+        `${op.status === 'timeout' ? ` (the customer gave up at ${op.returnMs} ms)` : ''}, although the leader was up all along. ` +
+        'Messages get lost and followers crash: when no answer comes within a few round trips, send the request again, ' +
+        'to the next replica for a read and to the leader again for a write.',
+      operations: [op.id],
+    };
+  }
+  return { outcome: 'ok' };
+}
+
+// ---- Workloads -------------------------------------------------------------------------
+
+const KEYS = ['ada', 'sam', 'kim'];
+
+/**
+ * Each session's customer writes (20–40 % of operations, unique values) and reads, mostly
+ * the order it changed last: those are the reads read-your-writes is about.
+ */
+function shopWorkload(sim: Simulation, context: ScenarioContext, options: { ops: number; writeShare: number; timeoutMs: number }): () => boolean {
+  for (const s of SESSIONS) {
+    let lastKey = KEYS[0]!;
+    let writes = 0;
+    runWorkload(sim, context, {
+      clients: [`customer-${s}`],
+      nodes: [s],
+      opsPerClient: options.ops,
+      timeoutMs: options.timeoutMs,
+      input: (_client, index, ctx) => {
+        if (index === 0 || ctx.random() < options.writeShare) {
+          lastKey = KEYS[ctx.int(0, KEYS.length - 1)]!;
+          return { op: 'write', key: lastKey, value: `${s}#${++writes}` };
+        }
+        return { op: 'read', key: ctx.random() < 0.75 ? lastKey : KEYS[ctx.int(0, KEYS.length - 1)]! };
+      },
+    });
+  }
+  const total = SESSIONS.length * options.ops;
+  return () => sim.history.length === total && sim.history.every((op) => op.status !== 'pending');
+}
+
+/** Runs until every customer is done (the followers poll forever, so the network never goes quiet). */
+function runUntil(sim: Simulation, done: () => boolean, untilMs: number): void {
+  while (!done() && sim.nowMs < untilMs) sim.run({ untilMs: sim.nowMs + 200 });
+}
+
+/** Explored runs per test: at least 20 on any host, at most this many on a fast one. */
+const RUNS_MAX = 400;
+
+// ---- Tests -----------------------------------------------------------------------------
+
+/** One session, no faults: the customer's operations one after another, at the given times. */
+function serial(pollMs: number[], steps: Array<{ atMs: number; input: Input }>): { sim: Simulation; wire: Wire; ops: OperationRecord[] } {
+  const sim = new Simulation({ seed: 1 });
+  const wire = openShop(sim, pollMs, ['s1']);
+  const customer = sim.client('customer', { timeoutMs: 1_000 });
+  const ops: OperationRecord[] = [];
+  const next = (i: number): void => {
+    const step = steps[i];
+    if (!step) return;
+    sim.schedule(Math.max(step.atMs, sim.nowMs), () => {
+      void customer.invoke('s1', step.input, (op) => {
+        ops.push(op);
+        next(i + 1);
+      });
+    });
+  };
+  next(0);
+  sim.run({ untilMs: steps.at(-1)!.atMs + 3_000 });
+  return { sim, wire, ops };
+}
+
+function expectAnswered(op: OperationRecord | undefined, what: string, why = 'call reply() once a replica’s answer has come'): OperationRecord {
+  expect(op, `the session was never asked to ${what}: an earlier operation got no answer`).toBeDefined();
+  const waited = Number.isFinite(op!.returnMs) ? `within ${op!.returnMs - op!.callMs} ms` : 'before the test ended';
+  expect(op!.status, `the session did not answer the ${what} ${waited}: ${why}`).toBe('ok');
+  return op!;
+}
+
+describe('one customer, no faults', () => {
+  it('a write is answered with the index the leader gave it', () => {
+    const { ops, wire } = serial([10, 10, 10], [
+      { atMs: 0, input: { op: 'write', key: 'ada', value: 'flat white' } },
+      { atMs: 50, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+    ]);
+    const first = expectAnswered(ops[0], 'write ada = "flat white"');
+    expect(wire.byValue.get('flat white'), 'the write must reach the leader as { type: "write", req, key, value }').toBeDefined();
+    expect(first.output, 'the first write must be answered with { index: 1 }, the index in the leader’s write-ok').toMatchObject({ index: 1 });
+    const second = expectAnswered(ops[1], 'write ada = "oat flat white"');
+    expect(second.output, 'the second write must be answered with { index: 2 }').toMatchObject({ index: 2 });
+  });
+
+  it('a read after your own write returns it', () => {
+    const { ops } = serial([10, 10, 10], [
+      { atMs: 0, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+      { atMs: 0, input: { op: 'read', key: 'ada' } },
+      { atMs: 200, input: { op: 'read', key: 'ada' } },
+      { atMs: 200, input: { op: 'read', key: 'sam' } },
+    ]);
+    expectAnswered(ops[0], 'write ada');
+    const right = expectAnswered(ops[1], 'read ada right after writing it');
+    expect(right.output, 'reading ada right after writing "oat flat white" must return it, with the answering replica’s index').toMatchObject({
+      value: 'oat flat white',
+    });
+    expect((right.output as { index?: unknown }).index, 'a read is answered with { value, index }: the index from the replica’s read-ok').toBeGreaterThanOrEqual(1);
+    const later = expectAnswered(ops[2], 'read ada later');
+    expect(later.output, 'reading ada later must still return "oat flat white"').toMatchObject({ value: 'oat flat white' });
+    const other = expectAnswered(ops[3], 'read sam');
+    expect(other.output, 'reading sam, which nobody wrote, must return { value: null }').toMatchObject({ value: null });
+  });
+
+  it('when every follower lags far behind, a read after a write still returns the write', () => {
+    const { ops, wire } = serial([NEVER, NEVER, NEVER], [
+      { atMs: 0, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+      { atMs: 50, input: { op: 'read', key: 'ada' } },
+      { atMs: 100, input: { op: 'read', key: 'ada' } },
+    ]);
+    expectAnswered(ops[0], 'write ada');
+    for (const op of ops.slice(1)) {
+      const read = expectAnswered(
+        op,
+        'read ada',
+        'no follower catches up in this test, so once the followers have answered with an index behind your last write, ask the leader',
+      );
+      const stale = wire.served.find((s) => s.value === (read.output as { value?: unknown }).value && s.replica !== LEADER);
+      expect(
+        read.output,
+        `the followers never caught up (index 0), yet the read returned ${JSON.stringify(read.output)}` +
+          `${stale ? ` from ${stale.replica}` : ''}: a follower behind the session’s last write (index 1) must not be believed; ask the leader`,
+      ).toMatchObject({ value: 'oat flat white' });
+    }
+  });
+});
+
+describe('reads go to followers', () => {
+  it('once the followers have caught up, reads go to them, not to the leader', () => {
+    const { ops, wire } = serial([5, 5, 5], [
+      { atMs: 0, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+      ...Array.from({ length: 9 }, (_, i) => ({ atMs: 100 + 20 * i, input: { op: 'read' as const, key: i % 3 === 2 ? 'sam' : 'ada' } })),
+    ]);
+    expect(ops, 'the session must answer all ten operations').toHaveLength(10);
+    for (const op of ops.slice(1)) expectAnswered(op, `read ${(op.input as Input).key}`);
+    expect(
+      wire.leaderReads.size,
+      `the followers had all caught up to the write (index 1) 100 ms before the first read, yet the leader was asked for ` +
+        `${wire.leaderReads.size} of 9 reads: read from a follower whose index is at least your last write’s (equal is enough)`,
+    ).toBe(0);
+    expect(ops[1]!.output, 'reading ada from a caught-up follower must return "oat flat white"').toMatchObject({ value: 'oat flat white' });
+  });
+
+  it('a follower that lags is skipped for another follower, not for the leader', () => {
+    const { ops, wire } = serial([NEVER, 5, 5], [
+      { atMs: 0, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+      ...Array.from({ length: 12 }, (_, i) => ({ atMs: 100 + 20 * i, input: { op: 'read' as const, key: 'ada' } })),
+    ]);
+    expect(ops, 'the session must answer all 13 operations').toHaveLength(13);
+    for (const op of ops.slice(1)) {
+      const read = expectAnswered(op, 'read ada');
+      expect(read.output, 'f1 never catches up, f2 and f3 have: every read of ada must return "oat flat white"').toMatchObject({
+        value: 'oat flat white',
+      });
+    }
+    expect(
+      wire.leaderReads.size,
+      `f1 never caught up but f2 and f3 had, yet the leader was asked for ${wire.leaderReads.size} of 12 reads: ` +
+        'when a follower answers with an index behind your last write, try the other followers before the leader',
+    ).toBe(0);
+  });
+
+  it('with followers 10–30 ms behind, the leader serves at most half of the reads', () => {
+    const scenario: Scenario = {
+      name: 'follower-reads',
+      faults: { nodes: FOLLOWERS, durationMs: 500 },
+      run(sim, context) {
+        const wire = openShop(sim, [10, 10, 10]);
+        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.2, timeoutMs: 2_000 });
+        runUntil(sim, done, 10_000);
+        const reads = sim.history.filter((op) => inputOf(op).op === 'read').length;
+        if (wire.leaderReads.size > reads / 2) {
+          return {
+            outcome: 'violated',
+            property: 'reads-go-to-followers',
+            message:
+              `With no faults and followers about 10–30 ms behind the leader, the leader was asked for ${wire.leaderReads.size} of ${reads} reads. ` +
+              'Reads should go to followers whenever one has caught up to the session’s last write: the leader is the fallback, not the default.',
+          };
+        }
+        return { outcome: 'ok' };
+      },
+    };
+    assertExploration(explore(scenario, { runsMax: RUNS_MAX }), 'Hint: ask a follower first, and the leader only when no follower has caught up.');
+  });
+});
+
+describe('read-your-writes', () => {
+  it('a session never reads its own write stale while followers lag', () => {
+    const scenario: Scenario = {
+      name: 'ryw-lag',
+      faults: { nodes: FOLLOWERS, durationMs: 500 },
+      run(sim, context) {
+        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
+        runUntil(sim, done, 10_000);
+        return checkReadYourWrites(sim, wire);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMax: RUNS_MAX }),
+      'Hint: remember the index the leader gave your last write, and accept a read only from a replica whose index is at least that.',
+    );
+  });
+
+  it('a session never reads its own write stale despite lost and duplicated messages and crashed followers', () => {
+    const scenario: Scenario = {
+      name: 'ryw-faults',
+      faults: {
+        nodes: FOLLOWERS,
+        durationMs: 600,
+        dropProbabilityMax: 0.2,
+        duplicateProbabilityMax: 0.2,
+        crashesMax: 3,
+        crashedAtOnceMax: 2,
+        restart: 'sometimes',
+        downMsMax: 300,
+      },
+      run(sim, context) {
+        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
+        runUntil(sim, done, 10_000);
+        return checkReadYourWrites(sim, wire);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMax: RUNS_MAX }),
+      'Hint: match every answer to a pending request by its req, and answer each customer request exactly once: ' +
+        'the network may deliver an answer twice or late, after you moved on.',
+    );
+  });
+
+  it('a session still reads its own writes after its node restarts', () => {
+    const scenario: Scenario = {
+      name: 'session-restart',
+      faults: { nodes: SESSIONS, durationMs: 600, crashesMax: 3, crashedAtOnceMax: 3, restart: 'always', downMsMax: 50 },
+      run(sim, context) {
+        const wire = openShop(sim, FOLLOWERS.map(() => context.int(100, 300)));
+        const done = shopWorkload(sim, context, { ops: 40, writeShare: 0.35, timeoutMs: 100 });
+        runUntil(sim, done, 10_000);
+        return checkReadYourWrites(sim, wire, context.plan.crashes);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMax: RUNS_MAX }),
+      'Hint: a restart wipes everything but node.storage. What must a session remember to keep its promise, and to keep its request ids unique?',
+    );
+  });
+});
+
+describe('liveness', () => {
+  it('every read and write is answered despite lost messages and crashed followers', () => {
+    const scenario: Scenario = {
+      name: 'every-op-answered',
+      faults: {
+        nodes: FOLLOWERS,
+        durationMs: 600,
+        dropProbabilityMax: 0.2,
+        duplicateProbabilityMax: 0.2,
+        crashesMax: 3,
+        crashedAtOnceMax: 2,
+        restart: 'sometimes',
+        downMsMax: 300,
+      },
+      run(sim, context) {
+        openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
+        runUntil(sim, done, 20_000);
+        return checkEveryOpAnswered(sim);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMax: RUNS_MAX }),
+      'Hint: set a timer with every request you send; if it fires before the answer came, send again (another replica for a read).',
+    );
+  });
+});
