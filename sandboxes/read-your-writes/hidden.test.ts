@@ -7,6 +7,7 @@ import {
   runWorkload,
   type CheckResult,
   type PlannedCrash,
+  type FaultSpace,
   type Scenario,
   type ScenarioContext,
 } from '@baristas/sim/check';
@@ -423,6 +424,18 @@ describe('reads go to followers', () => {
   });
 });
 
+/** Lost and duplicated messages, and followers crashing (never all of them, never the leader). */
+const FOLLOWER_FAULTS: FaultSpace = {
+  nodes: FOLLOWERS,
+  durationMs: 600,
+  dropProbabilityMax: 0.2,
+  duplicateProbabilityMax: 0.2,
+  crashesMax: 3,
+  crashedAtOnceMax: 2,
+  restart: 'sometimes',
+  downMsMax: 300,
+};
+
 describe('read-your-writes', () => {
   it('a session never reads its own write stale while followers lag', () => {
     const scenario: Scenario = {
@@ -444,16 +457,7 @@ describe('read-your-writes', () => {
   it('a session never reads its own write stale despite lost and duplicated messages and crashed followers', () => {
     const scenario: Scenario = {
       name: 'ryw-faults',
-      faults: {
-        nodes: FOLLOWERS,
-        durationMs: 600,
-        dropProbabilityMax: 0.2,
-        duplicateProbabilityMax: 0.2,
-        crashesMax: 3,
-        crashedAtOnceMax: 2,
-        restart: 'sometimes',
-        downMsMax: 300,
-      },
+      faults: FOLLOWER_FAULTS,
       run(sim, context) {
         const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
         const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
@@ -490,16 +494,7 @@ describe('liveness', () => {
   it('every read and write is answered despite lost messages and crashed followers', () => {
     const scenario: Scenario = {
       name: 'every-op-answered',
-      faults: {
-        nodes: FOLLOWERS,
-        durationMs: 600,
-        dropProbabilityMax: 0.2,
-        duplicateProbabilityMax: 0.2,
-        crashesMax: 3,
-        crashedAtOnceMax: 2,
-        restart: 'sometimes',
-        downMsMax: 300,
-      },
+      faults: FOLLOWER_FAULTS,
       run(sim, context) {
         openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
         const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
