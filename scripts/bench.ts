@@ -96,7 +96,7 @@ for (let i = 0; i < RUNS + 1; i++) {
   if (i > 0) times.push(performance.now() - t); // the first run also fetches the bundle
 }
 
-// 4. First keystroke → an editor that takes input: focus the static starter, press Enter
+// 4. First keystroke → an editor that takes input: focus the Edit button, press Enter
 // (which loads Monaco), then type; done when the typed text is in the editor. Cold: a fresh
 // context (empty cache, nothing compiled). Warm: the same context after a reload.
 const KEYSTROKE_RUNS = Math.min(RUNS, 5);
@@ -105,9 +105,9 @@ const TYPED = 'benchTyped';
 async function keystrokeToEditor(page: Page): Promise<number> {
   // The exercise listens for keys once the runtime indicator is filled in.
   await page.waitForFunction((sel) => !!document.querySelector(`${sel} [data-role="runtime"]`)?.textContent, EXERCISE);
-  const staticCode = page.locator(`${EXERCISE} [data-role="static"]`);
-  if (!(await staticCode.isVisible())) throw new Error('the editor is already open (a draft left behind?)');
-  await staticCode.focus();
+  const edit = page.locator(`${EXERCISE} [data-action="edit"]`);
+  if (!(await edit.isVisible())) throw new Error('the editor is already open (a draft left behind?)');
+  await edit.focus();
   const t = performance.now();
   await page.keyboard.press('Enter');
   await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 60_000 });

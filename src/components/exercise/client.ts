@@ -113,12 +113,6 @@ async function mount(root: HTMLElement): Promise<void> {
   }
 
   staticCode.addEventListener('click', () => void openEditor(true));
-  staticCode.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      void openEditor(true);
-    }
-  });
   editButton.addEventListener('click', () => void openEditor(true));
   root.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
