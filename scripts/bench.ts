@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page, Response } from 'playwright-core';
 import { bundleExercise, bundlePayloadRunner } from '../packages/grader/src/build.ts';
-import { launch, newContext, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
+import { launch, newContext, openEditor, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
 import { runWrittenPayload, writePayload } from '../tests/fixtures/payload.ts';
 import { printRows, simBenchRows } from './bench-sim.ts';
 
@@ -78,8 +78,7 @@ const page2 = await context.newPage();
 await page2.goto(`${server.url}/01-storage/`, { waitUntil: 'networkidle' });
 const editorJs = collectJs(page2);
 const tEdit = performance.now();
-await page2.locator(`${EXERCISE} [data-role="static"]`).click();
-await page2.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 60_000 });
+await openEditor(page2, EXERCISE, 60_000);
 const editorReadyMs = performance.now() - tEdit;
 await page2.waitForLoadState('networkidle');
 const editor = await editorJs();

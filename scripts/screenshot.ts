@@ -4,7 +4,7 @@
  * Needs a built site (npm run build).
  */
 import { readFileSync } from 'node:fs';
-import { launch, newContext, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
+import { launch, newContext, openEditor, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
 const browser = await launch();
@@ -13,8 +13,7 @@ const context = await newContext(browser);
 const page = await context.newPage();
 await page.setViewportSize({ width: 1280, height: 1100 });
 await page.goto(`${server.url}/01-storage/`);
-await page.locator(`${EXERCISE} [data-role="static"]`).click();
-await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 60_000 });
+await openEditor(page, EXERCISE, 60_000);
 const mutant = readFileSync('sandboxes/hash-ring/mutants/no-wrap-around.ts', 'utf8');
 await pasteIntoEditor(page, EXERCISE, mutant.split('\n').slice(1).join('\n'));
 await page.locator(`${EXERCISE} [data-action="run"]`).click();

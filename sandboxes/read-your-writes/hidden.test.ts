@@ -436,37 +436,31 @@ const FOLLOWER_FAULTS: FaultSpace = {
   downMsMax: 300,
 };
 
+/** Sessions writing and reading while followers lag 5–150 ms, judged for read-your-writes. */
+function staleReads(name: string, faults: FaultSpace): Scenario {
+  return {
+    name,
+    faults,
+    run(sim, context) {
+      const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+      const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
+      runUntil(sim, done, 10_000);
+      return checkReadYourWrites(sim, wire);
+    },
+  };
+}
+
 describe('read-your-writes', () => {
   it('a session never reads its own write stale while followers lag', () => {
-    const scenario: Scenario = {
-      name: 'ryw-lag',
-      faults: { nodes: FOLLOWERS, durationMs: 500 },
-      run(sim, context) {
-        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
-        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
-        runUntil(sim, done, 10_000);
-        return checkReadYourWrites(sim, wire);
-      },
-    };
     assertExploration(
-      explore(scenario, { runsMax: RUNS_MAX }),
+      explore(staleReads('ryw-lag', { nodes: FOLLOWERS, durationMs: 500 }), { runsMax: RUNS_MAX }),
       'Hint: remember the index the leader gave your last write, and accept a read only from a replica whose index is at least that.',
     );
   });
 
   it('a session never reads its own write stale despite lost and duplicated messages and crashed followers', () => {
-    const scenario: Scenario = {
-      name: 'ryw-faults',
-      faults: FOLLOWER_FAULTS,
-      run(sim, context) {
-        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
-        const done = shopWorkload(sim, context, { ops: 30, writeShare: 0.35, timeoutMs: 2_000 });
-        runUntil(sim, done, 10_000);
-        return checkReadYourWrites(sim, wire);
-      },
-    };
     assertExploration(
-      explore(scenario, { runsMax: RUNS_MAX }),
+      explore(staleReads('ryw-faults', FOLLOWER_FAULTS), { runsMax: RUNS_MAX }),
       'Hint: match every answer to a pending request by its req, and answer each customer request exactly once: ' +
         'the network may deliver an answer twice or late, after you moved on.',
     );

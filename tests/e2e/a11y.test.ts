@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { newContext, useBuiltSite } from './browser.ts';
+import { newContext, openEditor, useBuiltSite } from './browser.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
 const site = useBuiltSite({ beforeAll, afterAll });
@@ -20,8 +20,7 @@ describe('accessibility', () => {
     const context = await newContext(site.browser);
     const page = await context.newPage();
     await page.goto(`${site.server.url}/01-storage/`);
-    await page.locator(`${EXERCISE} [data-role="static"]`).click();
-    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+    await openEditor(page, EXERCISE);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
     await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
     expect(await violations(page)).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { newContext, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
+import { newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
 import { BAD_PROGRAMS } from '../fixtures/bad-programs.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
@@ -32,8 +32,7 @@ describe('the bad-program corpus in Chromium', () => {
     const page = await context.newPage();
     const w = watch(page, site.server.url);
     await page.goto(`${site.server.url}/01-storage/`);
-    await page.locator(`${EXERCISE} [data-role="static"]`).click();
-    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+    await openEditor(page, EXERCISE);
 
     const failures: string[] = [];
     for (const program of BAD_PROGRAMS) {

@@ -68,6 +68,12 @@ export async function pasteIntoEditor(page: Page, scope: string, text: string): 
   await page.keyboard.press('ControlOrMeta+V');
 }
 
+/** Starts editing the exercise at `scope` by clicking its starter code; resolves once Monaco is ready. */
+export async function openEditor(page: Page, scope: string, timeoutMs = 30_000): Promise<void> {
+  await page.locator(`${scope} [data-role="static"]`).click();
+  await page.locator(`${scope}[data-editor="ready"]`).waitFor({ timeout: timeoutMs });
+}
+
 /**
  * Registers beforeAll/afterAll hooks that start Chromium and serve dist/ for one test file;
  * read `site.browser` and `site.server` inside tests.

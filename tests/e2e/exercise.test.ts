@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
-import { newContext, pasteIntoEditor, serveDist, storedDraft, useBuiltSite, watch } from './browser.ts';
+import { newContext, openEditor as openExerciseEditor, pasteIntoEditor, serveDist, storedDraft, useBuiltSite, watch } from './browser.ts';
 
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
 const starter = readFileSync('sandboxes/hash-ring/starter.ts', 'utf8');
@@ -20,10 +20,7 @@ async function openChapter(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-async function openEditor(page: Page): Promise<void> {
-  await page.locator(`${EXERCISE} [data-role="static"]`).click();
-  await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
-}
+const openEditor = (page: Page) => openExerciseEditor(page, EXERCISE);
 
 const paste = (page: Page, text: string) => pasteIntoEditor(page, EXERCISE, text);
 

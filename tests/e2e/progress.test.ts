@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { newContext, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
+import { newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
 const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
@@ -50,8 +50,7 @@ describe('progress', () => {
     await expect(statusOf(before, 'hash-ring')).resolves.toBe('not-started');
     await before.close();
 
-    await page.locator(`${EXERCISE} [data-role="static"]`).click();
-    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor();
+    await openEditor(page, EXERCISE);
     await pasteIntoEditor(page, EXERCISE, solution);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
     await page.locator(`${EXERCISE}[data-verdict="passed"]`).waitFor({ timeout: 60_000 });

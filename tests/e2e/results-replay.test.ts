@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { newContext, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
+import { newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
 
 const ID = 'read-your-writes';
 const EXERCISE = `[data-exercise="${ID}"]`;
@@ -22,8 +22,7 @@ describe('results of a simulation exercise', () => {
     const page = await context.newPage();
     const w = watch(page, site.server.url);
     await page.goto(`${site.server.url}/01-storage/`);
-    await page.locator(`${EXERCISE} [data-role="static"]`).click();
-    await page.locator(`${EXERCISE}[data-editor="ready"]`).waitFor({ timeout: 30_000 });
+    await openEditor(page, EXERCISE);
     await pasteIntoEditor(page, EXERCISE, mutant);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
 

@@ -109,6 +109,12 @@ describe('the trace viewer', () => {
     await viewer.locator(`.trace-arrow[data-i="${deliver}"]`).dispatchEvent('click');
     expect(await selected(page)).toBe(deliver);
     await expect(viewer.locator('[data-role="details"]').textContent()).resolves.toContain('Message body:');
+    // The arrow is marked both from its delivery and from its send.
+    const arrow = viewer.locator(`.trace-arrow[data-i="${deliver}"]`);
+    await expect(arrow.getAttribute('class')).resolves.toContain('is-selected');
+    await viewer.locator('[data-role="scrub"]').fill(String(await arrow.getAttribute('data-send')));
+    await expect(arrow.getAttribute('class')).resolves.toContain('is-selected');
+    await arrow.dispatchEvent('click');
 
     // Zooming redraws wider and keeps the selection.
     const width = Number(await viewer.locator('svg[data-role="svg"]').getAttribute('width'));

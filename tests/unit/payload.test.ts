@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { bundleExercise, bundlePayloadRunner, SANDBOXES_DIR } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import type { Verdict } from '@baristas/grader';
-import { runPayload as runPayloadIn } from '../fixtures/payload.ts';
+import { payloadOutputReader, type PayloadEvent } from '../../src/runtimes/payload.ts';
+import { runPayload as runPayloadIn, runWrittenPayload, writePayload } from '../fixtures/payload.ts';
 
 let work: string;
 let runner: string;
@@ -44,5 +45,42 @@ describe('the WebContainer payload, run in local Node', () => {
   it('reports a syntax error through the payload too', async () => {
     const v = await runPayload('export class HashRing {', 'syntax');
     expect(v.problem?.kind).toBe('syntax');
+  });
+});
+
+describe('reading the payload’s streamed output', () => {
+  it('hears every test and the exploration progress, whatever the chunking, and ends with the verdict', async () => {
+    const id = 'read-your-writes';
+    const [ryw, source] = [await bundleExercise(id), readFileSync(join(SANDBOXES_DIR, id, 'solution.ts'), 'utf8')];
+    const dir = join(work, 'stream');
+    writePayload(dir, { runner, bundle: ryw, source });
+    // The output cut into 7-character pieces, splitting lines anywhere, as a stream may deliver it.
+    let stdout = '';
+    const events: PayloadEvent[] = [];
+    const verdict = await runWrittenPayload(dir, undefined, {
+      onEvent: (e) => events.push(e),
+      chunk: (out) => {
+        stdout = out;
+        return out.match(/[\s\S]{1,7}/g) ?? [];
+      },
+    });
+    expect(verdict).toEqual(JSON.parse(stdout.trim().split('\n').at(-1)!));
+    expect(verdict.passed).toBe(true);
+    const tests = events.filter((e) => e.event === 'test');
+    expect(tests.map((e) => e.index)).toEqual(verdict.tests.map((_, i) => i));
+    expect(tests.map((e) => e.result.name)).toEqual(verdict.tests.map((t) => t.name));
+    const progress = events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    for (const e of progress) {
+      expect(e.progress.fraction).toBeGreaterThanOrEqual(0);
+      expect(e.progress.fraction).toBeLessThan(1);
+      expect(e.progress.runs).toBeGreaterThan(0);
+    }
+  }, 30_000);
+
+  it('refuses output without a verdict', () => {
+    const reader = payloadOutputReader(() => {});
+    reader.push('{"event":"test","index":0,"total":1,"result":{"name":"x","status":"pass","durationMs":1}}\nSegmentation');
+    expect(() => reader.verdict()).toThrow(/printed no verdict: Segmentation/);
   });
 });

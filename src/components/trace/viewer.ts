@@ -37,7 +37,7 @@ export function renderTraceViewer(host: HTMLElement, trace: Trace): TraceViewerH
   const rowOf = new Map(layout.lanes.map((l) => [l.id, l.row]));
   const y = (lane: string | undefined): number => AXIS_PX + ((lane === undefined ? -0.5 : (rowOf.get(lane) ?? -0.5)) + 0.5) * ROW_PX;
   const heightPx = AXIS_PX + layout.lanes.length * ROW_PX + 8;
-  const firstViolation = Math.min(...layout.violationEvents, ...(trace.violation?.events ?? []));
+  const firstViolation = Math.min(...layout.violationEvents);
   let zoom = 2; // index into ZOOMS
   let selected = Number.isFinite(firstViolation) ? firstViolation : 0;
   let scale = makeScale();
@@ -128,7 +128,8 @@ export function renderTraceViewer(host: HTMLElement, trace: Trace): TraceViewerH
     ring.setAttribute('cx', String(x));
     ring.setAttribute('cy', String(y(layout.laneOf[selected])));
     for (const el of svg.querySelectorAll('.is-selected')) el.classList.remove('is-selected');
-    for (const el of svg.querySelectorAll(`[data-i="${selected}"], [data-end="${selected}"]`)) el.classList.add('is-selected');
+    // An arrow carries its delivery's index (data-i) and its send's (data-send): either selects it.
+    for (const el of svg.querySelectorAll(`[data-i="${selected}"], [data-send="${selected}"]`)) el.classList.add('is-selected');
     // Keep the cursor in view without yanking the diagram on every step.
     const left = scroll.scrollLeft;
     const width = scroll.clientWidth;
