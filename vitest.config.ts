@@ -59,7 +59,7 @@ export default defineConfig({
         plugins: [
           learnerModule(resolve(process.env.LEARNER ?? `sandboxes/${id}/solution.ts`), metas[i]!.exports, providedModules(id, resolve('sandboxes'))),
         ],
-        test: { name: `sandbox:${id}`, include: [`sandboxes/${id}/hidden.test.ts`] },
+        test: { name: `sandbox:${id}`, include: [`sandboxes/${id}/hidden.test.ts`, `sandboxes/${id}/examples.test.ts`] },
       })),
     ],
   },

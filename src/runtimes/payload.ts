@@ -14,7 +14,7 @@ export interface PayloadFiles {
   source: string;
 }
 
-/** Shaped like @webcontainer/api's FileSystemTree. */
+/** Files by path relative to the tree's root (`a/b.js`); `nestTree` gives WebContainer's nested shape. */
 export type PayloadTree = Record<string, { file: { contents: string } }>;
 
 export function payloadTree(files: PayloadFiles): PayloadTree {
@@ -77,4 +77,96 @@ export function payloadOutputReader(onEvent: (event: PayloadEvent) => void): { p
       throw new Error(`the WebContainer grader printed no verdict: ${last.slice(-300)}`);
     },
   };
+}
+
+/** What the terminal's folder holds besides the runner and bundles. */
+export interface TerminalFiles extends PayloadFiles {
+  /** The exercise's id: the folder's name and the REPL's prompt. */
+  id: string;
+  /** The visible example tests' bundle, when the exercise has them. */
+  examples?: string;
+}
+
+/** The folder, relative to the WebContainer's working directory, that the terminal opens in. */
+export const terminalFolder = (id: string): string => `exercises/${id}`;
+
+/**
+ * The REPL behind `npm run repl`: the learner's exports and `sim` in scope, `.reload` to pick up
+ * the latest `learner.ts`. Plain JS, since it runs as written.
+ */
+const REPL_SCRIPT = `import { readFileSync } from 'node:fs';
+import repl from 'node:repl';
+const { loadLearner, sim, meta } = await import('./grader.js');
+function load() {
+  try {
+    return loadLearner(readFileSync('learner.ts', 'utf8'));
+  } catch (error) {
+    console.error(error?.problem?.message ?? error?.message ?? String(error));
+    return {};
+  }
+}
+const exports = load();
+console.log('learner.ts is loaded: ' + (Object.keys(exports).join(', ') || 'nothing') + '. The simulation package is \`sim\`. .reload reads learner.ts again; .exit leaves.');
+const session = repl.start({ prompt: meta.id + '> ' });
+Object.assign(session.context, exports, { sim });
+session.defineCommand('reload', {
+  help: 'Load learner.ts again',
+  action() {
+    Object.assign(this.context, load());
+    this.displayPrompt();
+  },
+});
+`;
+
+/**
+ * The folder the terminal opens in: the learner's file, the grader, the visible examples and
+ * a README, with npm scripts that run them under real Node. Mounted next to (not over) the
+ * tree each Run mounts, so a Run never replaces the learner's shell session.
+ */
+export function terminalTree(files: TerminalFiles): PayloadTree {
+  const run = 'node .baristas/run.mjs';
+  const scripts: Record<string, string> = {
+    grade: `${run} .baristas/grader.js learner.ts --human`,
+    ...(files.examples === undefined ? {} : { examples: `${run} .baristas/examples.js learner.ts --human --examples` }),
+    repl: 'node .baristas/repl.mjs',
+  };
+  const readme = [
+    `# ${files.id}`,
+    '',
+    '`learner.ts` is your code from the editor; it is updated each time you Run.',
+    '',
+    '    npm run grade      the hidden tests, as Run grades them',
+    ...(files.examples === undefined ? [] : ['    npm run examples   the visible example tests (examples.test.ts in the course)']),
+    '    npm run repl       a Node REPL with your exports and `sim` in scope',
+    '    node my-script.mjs any script of your own',
+    '',
+  ].join('\n');
+  return {
+    'package.json': { file: { contents: `${JSON.stringify({ name: `baristas-${files.id}`, private: true, type: 'module', scripts }, null, 2)}\n` } },
+    'README.md': { file: { contents: readme } },
+    'learner.ts': { file: { contents: files.source } },
+    '.baristas/run.mjs': { file: { contents: files.runner } },
+    '.baristas/grader.js': { file: { contents: files.bundle } },
+    '.baristas/repl.mjs': { file: { contents: REPL_SCRIPT } },
+    ...(files.examples === undefined ? {} : { '.baristas/examples.js': { file: { contents: files.examples } } }),
+  };
+}
+
+/** A WebContainer FileSystemTree: directories nest. */
+export type NestedTree = { [name: string]: { file: { contents: string } } | { directory: NestedTree } };
+
+/** Turns a tree keyed by `a/b/c` paths into the nested shape `WebContainer.mount` takes. */
+export function nestTree(flat: PayloadTree): NestedTree {
+  const root: NestedTree = {};
+  for (const [path, node] of Object.entries(flat)) {
+    const parts = path.split('/');
+    let dir = root;
+    for (const part of parts.slice(0, -1)) {
+      const entry = (dir[part] ??= { directory: {} });
+      if (!('directory' in entry)) throw new Error(`${path}: ${part} is a file, not a folder`);
+      dir = entry.directory;
+    }
+    dir[parts.at(-1)!] = node;
+  }
+  return root;
 }

@@ -25,3 +25,37 @@ export interface Runtime {
 export function graderUrl(file: string): string {
   return new URL(`${import.meta.env.BASE_URL.replace(/\/?$/, '/')}grader/${file}`, location.href).href;
 }
+
+export interface ShellRequest {
+  meta: Pick<ExerciseMeta, 'id'>;
+  /** Whether the exercise has visible example tests (`<id>.examples.js` on the site). */
+  examples: boolean;
+  /** The learner's current code, written to `learner.ts` in the shell's folder. */
+  source: string;
+  /** The terminal's size in character cells. */
+  cols: number;
+  rows: number;
+}
+
+/** An interactive shell in the exercise's folder, shaped like a WebContainer process. */
+export interface Shell {
+  /** Everything the shell prints, escape sequences included, for a terminal emulator. */
+  readonly output: ReadableStream<string>;
+  /** Keystrokes, as the terminal emulator encodes them. */
+  readonly input: WritableStream<string>;
+  /** Resolves with the exit code when the shell ends. */
+  readonly exit: Promise<number>;
+  resize(size: { cols: number; rows: number }): void;
+  /** Replaces `learner.ts` in the shell's folder with the learner's latest code. */
+  updateSource(source: string): Promise<void>;
+  kill(): void;
+}
+
+/** A runtime with real Node can also open a shell for the learner. */
+export interface ShellHost {
+  openShell(request: ShellRequest): Promise<Shell>;
+}
+
+export function canOpenShell(runtime: Runtime): runtime is Runtime & ShellHost {
+  return typeof (runtime as Partial<ShellHost>).openShell === 'function';
+}

@@ -33,6 +33,13 @@ function whyNoWebContainer(): string | undefined {
 
 // WebContainer needs SharedArrayBuffer (COOP/COEP headers) and does not run on iOS.
 function boot(): void {
+  // End-to-end tests cannot reach StackBlitz. They put a stand-in for a booted WebContainer,
+  // backed by real local Node and a real shell, here before the page's scripts run.
+  const standIn = (globalThis as { __baristasWebContainerStandIn?: Runtime }).__baristasWebContainerStandIn;
+  if (standIn) {
+    webcontainer = standIn;
+    return setStatus({ state: 'webcontainer' });
+  }
   const reason = whyNoWebContainer();
   if (reason) return setStatus({ state: 'worker', reason });
   setStatus({ state: 'booting' });

@@ -1,7 +1,7 @@
 import { WebContainer } from '@webcontainer/api';
 import type { Verdict } from '@baristas/grader';
-import { graderUrl, type GradeRequest, type Runtime } from './runtime.ts';
-import { PAYLOAD_COMMAND, payloadArgs, payloadOutputReader, payloadTree } from './payload.ts';
+import { graderUrl, type GradeRequest, type Runtime, type Shell, type ShellHost, type ShellRequest } from './runtime.ts';
+import { PAYLOAD_COMMAND, nestTree, payloadArgs, payloadOutputReader, payloadTree, terminalFolder, terminalTree } from './payload.ts';
 
 /** Boots a WebContainer or rejects with a one-line, classified explanation. */
 export async function bootWebContainer(timeoutMs: number): Promise<Runtime> {
@@ -29,7 +29,7 @@ export function classifyBootError(error: unknown): string {
   return `WebContainer failed to start: ${message}`;
 }
 
-class WebContainerRuntime implements Runtime {
+class WebContainerRuntime implements Runtime, ShellHost {
   readonly name = 'webcontainer' as const;
   private readonly files = new Map<string, Promise<string>>();
 
@@ -42,7 +42,7 @@ class WebContainerRuntime implements Runtime {
 
   async grade(request: GradeRequest): Promise<Verdict> {
     const [runner, bundle] = await Promise.all([this.text('run.mjs'), this.text(`${request.meta.id}.js`)]);
-    await this.container.mount(payloadTree({ runner, bundle, source: request.source }));
+    await this.container.mount(nestTree(payloadTree({ runner, bundle, source: request.source })));
     const process = await this.container.spawn(PAYLOAD_COMMAND.command, payloadArgs(request.replay));
     const reader = payloadOutputReader((e) => {
       if (e.event === 'test') request.onTest?.(e.result, e.index, e.total);
@@ -57,5 +57,28 @@ class WebContainerRuntime implements Runtime {
     await Promise.race([piped.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
     if (request.signal?.aborted) throw new Error('the run was cancelled');
     return reader.verdict();
+  }
+
+  async openShell(request: ShellRequest): Promise<Shell> {
+    const { id } = request.meta;
+    const [runner, bundle, examples] = await Promise.all([
+      this.text('run.mjs'),
+      this.text(`${id}.js`),
+      request.examples ? this.text(`${id}.examples.js`) : undefined,
+    ]);
+    const folder = terminalFolder(id);
+    await this.container.fs.mkdir(folder, { recursive: true });
+    await this.container.mount(nestTree(terminalTree({ id, runner, bundle, source: request.source, ...(examples === undefined ? {} : { examples }) })), {
+      mountPoint: folder,
+    });
+    const shell = await this.container.spawn('jsh', { cwd: folder, terminal: { cols: request.cols, rows: request.rows } });
+    return {
+      output: shell.output,
+      input: shell.input,
+      exit: shell.exit,
+      resize: (size) => shell.resize(size),
+      updateSource: (source) => this.container.fs.writeFile(`${folder}/learner.ts`, source),
+      kill: () => shell.kill(),
+    };
   }
 }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SANDBOXES_DIR, bundleExercise, listExercises } from '@baristas/grader/build';
+import { SANDBOXES_DIR, bundleExercise, hasExamples, listExercises } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'baristas-exercises-'));
@@ -61,6 +61,17 @@ describe.each(exercises)('exercise %s', (id) => {
     expect(v.problem).toBeUndefined();
     expect(v.tests.length).toBeGreaterThan(0);
     expect(v.tests.every((t) => typeof t.message === 'string' || t.status === 'pass')).toBe(true);
+  });
+
+  // The visible examples a learner runs in the terminal must hold for the reference solution,
+  // through the same grader, or they would teach something the hidden tests contradict.
+  if (hasExamples(id)) it('passes its visible examples with the reference solution', async () => {
+    const path = join(dir, `${id}.examples.js`);
+    writeFileSync(path, await bundleExercise(id, SANDBOXES_DIR, 'examples'));
+    const v = await gradeWithBundle({ bundlePath: path, source: readFileSync(join(SANDBOXES_DIR, id, 'solution.ts'), 'utf8') });
+    expect(v.problem).toBeUndefined();
+    expect(v.tests.length).toBeGreaterThan(0);
+    expect(v.tests.filter((t) => t.status !== 'pass')).toEqual([]);
   });
 
   it.each(mutants)('fails the mutant %s', async (mutant) => {

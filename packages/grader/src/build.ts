@@ -49,8 +49,22 @@ export async function loadExercise(id: string, sandboxesDir = SANDBOXES_DIR): Pr
   return meta;
 }
 
-/** Bundles the grader for one exercise; returns the ES module's code. */
-export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<string> {
+/** Which tests a bundle runs: the graded `hidden.test.ts` or the learner-visible `examples.test.ts`. */
+export type TestSuite = 'hidden' | 'examples';
+
+const SUITE_FILES: Record<TestSuite, string> = { hidden: 'hidden.test.ts', examples: 'examples.test.ts' };
+
+/** Whether an exercise has visible example tests that learners may read and run. */
+export function hasExamples(id: string, sandboxesDir = SANDBOXES_DIR): boolean {
+  return existsSync(join(sandboxesDir, id, SUITE_FILES.examples));
+}
+
+/**
+ * Bundles the grader for one exercise; returns the ES module's code. `suite: 'examples'`
+ * bundles the visible example tests instead, for the terminal's `npm run examples`: the same
+ * harness and learner loading, so examples behave exactly as graded tests do.
+ */
+export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR, suite: TestSuite = 'hidden'): Promise<string> {
   const meta = await loadExercise(id, sandboxesDir);
   const dir = join(sandboxesDir, id);
   const provided = providedModules(id, sandboxesDir);
@@ -66,13 +80,17 @@ export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR): 
     `import * as sim from '@baristas/sim';`,
     ...provided.map((p, i) => `import * as p${i} from ${JSON.stringify(p.path)};`),
     `import { createHarness } from ${JSON.stringify(join(here, 'internal/harness.ts'))};`,
-    `import ${JSON.stringify(join(dir, 'hidden.test.ts'))};`,
-    `export { meta };`,
-    `export const start = createHarness({ meta, bind: __bind, modules: { ${modules.join(', ')} } });`,
+    `import ${JSON.stringify(join(dir, SUITE_FILES[suite]))};`,
+    `import { compileLearner } from ${JSON.stringify(join(here, 'internal/learner.ts'))};`,
+    `const modules = { ${modules.join(', ')} };`,
+    `export { meta, sim };`,
+    `export const start = createHarness({ meta, bind: __bind, modules });`,
+    // For the terminal's REPL: the learner's module loaded as the tests load it, outside a run.
+    `export const loadLearner = (source) => compileLearner(source, modules)();`,
   ].join('\n');
 
   const result = await build({
-    stdin: { contents: entry, resolveDir: dir, sourcefile: `${id}-grader.ts`, loader: 'ts' },
+    stdin: { contents: entry, resolveDir: dir, sourcefile: `${id}-${suite === 'hidden' ? 'grader' : 'examples'}.ts`, loader: 'ts' },
     bundle: true,
     write: false,
     format: 'esm',

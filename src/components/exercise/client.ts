@@ -6,12 +6,15 @@ import { del, get, set } from 'idb-keyval';
 import { draftKey, isPassed, markPassed } from '../../progress/store.ts';
 import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
 import { describeRuntime, runtimes } from '../../runtimes/select.ts';
-import { graderUrl } from '../../runtimes/runtime.ts';
+import { canOpenShell, graderUrl } from '../../runtimes/runtime.ts';
 import type { EditorHandle } from './editor.ts';
+import type { TerminalHandle } from './terminal.ts';
 
 interface Payload {
   meta: Pick<ExerciseMeta, 'id' | 'budgets'>;
   starter: string;
+  /** Whether the exercise has visible example tests for the terminal. */
+  examples: boolean;
 }
 
 const SAVE_DELAY_MS = 400;
@@ -29,7 +32,7 @@ export function mountExercises(): void {
 async function mount(root: HTMLElement): Promise<void> {
   const $ = <T extends HTMLElement>(role: string) => root.querySelector<T>(`[data-role="${role}"]`)!;
   const payload = JSON.parse($('payload').textContent!) as Payload;
-  const { meta, starter } = payload;
+  const { meta, starter, examples } = payload;
   const staticCode = $('static');
   const editorHost = $('editor');
   const loading = $('loading');
@@ -45,6 +48,8 @@ async function mount(root: HTMLElement): Promise<void> {
   const progress = $('progress');
   const progressBar = $<HTMLProgressElement>('progress-bar');
   const progressText = $('progress-text');
+  const terminalButton = root.querySelector<HTMLButtonElement>('[data-action="terminal"]')!;
+  const terminalPanel = $('terminal-panel');
 
   let text = starter;
   let editor: EditorHandle | undefined;
@@ -138,6 +143,42 @@ async function mount(root: HTMLElement): Promise<void> {
     runtimeLabel.title = detail;
     runtimeLabel.setAttribute('aria-label', `${label}. ${detail}`);
     root.dataset.runtime = s.state;
+    // The terminal needs real Node: offered only once WebContainer is the runtime.
+    terminalButton.hidden = !(s.state === 'webcontainer' && canOpenShell(runtimes.current()));
+  });
+
+  let terminal: Promise<TerminalHandle> | undefined;
+  const closeTerminal = (): void => {
+    void terminal?.then((t) => t.dispose(), () => undefined);
+    terminal = undefined;
+    terminalPanel.hidden = true;
+    terminalButton.setAttribute('aria-expanded', 'false');
+    terminalButton.textContent = 'Terminal';
+  };
+  terminalButton.addEventListener('click', () => {
+    if (terminal) return closeTerminal();
+    const runtime = runtimes.current();
+    if (!canOpenShell(runtime)) return;
+    terminalPanel.hidden = false;
+    terminalButton.setAttribute('aria-expanded', 'true');
+    terminalButton.textContent = 'Close terminal';
+    const opened = (terminal = import('./terminal.ts').then(({ openTerminal }) =>
+      openTerminal({
+        host: $('terminal'),
+        runtime,
+        request: { meta, examples, source: editor ? editor.getValue() : text },
+        onExit: () => {
+          if (terminal === opened) closeTerminal();
+          status.textContent = 'The shell ended; Terminal opens a new one.';
+        },
+      }),
+    ));
+    opened.then(
+      (t) => t.focus(),
+      (error: unknown) => {
+        status.textContent = `The terminal could not start: ${error instanceof Error ? error.message : String(error)}`;
+      },
+    );
   });
 
   downloadButton.addEventListener('click', () => {
@@ -189,6 +230,8 @@ async function mount(root: HTMLElement): Promise<void> {
     progressBar.value = 0;
     progressText.textContent = '';
     status.textContent = `Running the hidden tests (${runtime.name})…`;
+    // The terminal's learner.ts follows what was last run, so `npm run grade` there agrees.
+    void terminal?.then((t) => t.updateSource(source)).catch(() => undefined);
     try {
       const verdict = await runtime.grade({
         meta,

@@ -7,6 +7,8 @@ const metas = import.meta.glob<{ default: ExerciseMeta }>('/sandboxes/*/exercise
 const starters = import.meta.glob<string>('/sandboxes/*/starter.ts', { eager: true, query: '?raw', import: 'default' });
 const briefs = import.meta.glob<MarkdownModule>('/sandboxes/*/brief.md', { eager: true });
 const hints = import.meta.glob<MarkdownModule>('/sandboxes/*/hints.md', { eager: true });
+// Only which exercises have visible examples (the terminal offers `npm run examples`), not their text.
+const examples = new Set(Object.keys(import.meta.glob('/sandboxes/*/examples.test.ts')).map((path) => path.split('/')[2]));
 
 /** Everything the page shows of one exercise; throws at build time for an unknown id. */
 export function exerciseSources(id: string) {
@@ -17,5 +19,5 @@ export function exerciseSources(id: string) {
   if (!meta || starter === undefined || !brief) {
     throw new Error(`<Exercise id="${id}">: sandboxes/${id} needs exercise.ts, starter.ts and brief.md`);
   }
-  return { meta, starter, Brief: brief.Content, Hints: hints[`${dir}/hints.md`]?.Content };
+  return { meta, starter, Brief: brief.Content, Hints: hints[`${dir}/hints.md`]?.Content, hasExamples: examples.has(id) };
 }
