@@ -75,7 +75,7 @@ describe('progress', () => {
     const fresh = await newContext(site.browser);
     const empty = await progressPage(fresh);
     await expect(statusOf(empty, 'hash-ring')).resolves.toBe('not-started');
-    await expect(importText(empty, exported)).resolves.toMatch(/^Imported 1 draft\(s\) and 1 passed exercise\(s\)/);
+    await expect(importText(empty, exported)).resolves.toMatch(/^Imported 1 draft\(s\), 1 passed exercise\(s\) and answers to 0 quiz\(zes\)/);
     await expect(statusOf(empty, 'hash-ring')).resolves.toBe('passed');
     const again = JSON.parse(await exportFile(empty));
     expect({ ...again, exportedAt: undefined }).toEqual({ ...file, exportedAt: undefined });
@@ -106,6 +106,7 @@ describe('progress', () => {
       'a newer version': JSON.stringify({ ...good, version: 2, drafts: { 'hash-ring': '// theirs' } }),
       'a draft that is not text': JSON.stringify({ ...good, drafts: { 'hash-ring': 42 } }),
       'a bad pass record': JSON.stringify({ ...good, drafts: { 'hash-ring': '// theirs' }, passed: { 'hash-ring': { at: 'yesterday' } } }),
+      'a quiz answer that is not a choice': JSON.stringify({ ...good, drafts: { 'hash-ring': '// theirs' }, quizzes: { '01-storage': { 0: 'B' } } }),
     };
     for (const [what, text] of Object.entries(damaged)) {
       const message = await importText(page, text, `${what.replace(/\W/g, '-')}.json`);

@@ -308,12 +308,13 @@ async function mount(root: HTMLElement): Promise<void> {
 
 /**
  * Marks a passed exercise: on the exercise itself, and with a tick on the table-of-contents
- * entry of the section it sits in (the nearest heading before it).
+ * entry of the section it sits in (the nearest h2 before it).
  */
 function showPassed(root: HTMLElement): void {
   root.dataset.passed = 'true';
   let heading: Element | null = null;
-  for (const h of document.querySelectorAll('.sl-markdown-content h2[id], .sl-markdown-content h3[id]')) {
+  // The chapter's section (h2), not a subsection: that is the entry a learner scans the contents for.
+  for (const h of document.querySelectorAll('.sl-markdown-content h2[id]')) {
     if (h.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
   }
   if (!heading) return;
