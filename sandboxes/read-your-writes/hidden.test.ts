@@ -276,8 +276,8 @@ function runUntil(sim: Simulation, done: () => boolean, untilMs: number): void {
   while (!done() && sim.nowMs < untilMs) sim.run({ untilMs: sim.nowMs + 200 });
 }
 
-/** Explored runs per test: at least 20 on any host, at most this many on a fast one. */
-const RUNS_MAX = 400;
+/** Seeds explored per test: a fixed count, not a time budget, so every host (worker, WebContainer, CLI; fast or slow) gives the same verdict. */
+const RUNS = 400;
 
 // ---- Tests -----------------------------------------------------------------------------
 
@@ -420,7 +420,7 @@ describe('reads go to followers', () => {
         return { outcome: 'ok' };
       },
     };
-    assertExploration(explore(scenario, { runsMax: RUNS_MAX }), 'Hint: ask a follower first, and the leader only when no follower has caught up.');
+    assertExploration(explore(scenario, { runsMin: RUNS, runsMax: RUNS }), 'Hint: ask a follower first, and the leader only when no follower has caught up.');
   });
 });
 
@@ -453,14 +453,14 @@ function staleReads(name: string, faults: FaultSpace): Scenario {
 describe('read-your-writes', () => {
   it('a session never reads its own write stale while followers lag', () => {
     assertExploration(
-      explore(staleReads('ryw-lag', { nodes: FOLLOWERS, durationMs: 500 }), { runsMax: RUNS_MAX }),
+      explore(staleReads('ryw-lag', { nodes: FOLLOWERS, durationMs: 500 }), { runsMin: RUNS, runsMax: RUNS }),
       'Hint: remember the index the leader gave your last write, and accept a read only from a replica whose index is at least that.',
     );
   });
 
   it('a session never reads its own write stale despite lost and duplicated messages and crashed followers', () => {
     assertExploration(
-      explore(staleReads('ryw-faults', FOLLOWER_FAULTS), { runsMax: RUNS_MAX }),
+      explore(staleReads('ryw-faults', FOLLOWER_FAULTS), { runsMin: RUNS, runsMax: RUNS }),
       'Hint: match every answer to a pending request by its req, and answer each customer request exactly once: ' +
         'the network may deliver an answer twice or late, after you moved on.',
     );
@@ -478,7 +478,7 @@ describe('read-your-writes', () => {
       },
     };
     assertExploration(
-      explore(scenario, { runsMax: RUNS_MAX }),
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
       'Hint: a restart wipes everything but node.storage. What must a session remember to keep its promise, and to keep its request ids unique?',
     );
   });
@@ -497,7 +497,7 @@ describe('liveness', () => {
       },
     };
     assertExploration(
-      explore(scenario, { runsMax: RUNS_MAX }),
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
       'Hint: set a timer with every request you send; if it fires before the answer came, send again (another replica for a read).',
     );
   });

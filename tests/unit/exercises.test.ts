@@ -3,12 +3,16 @@
  * the reference solution passes them all, the starter fails at least one without breaking
  * the runner, and every mutant fails at least one.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOXES_DIR, bundleExercise, hasExamples, listExercises } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
+
+// Grading a simulation exercise takes 1–3 s here, and bundling it once more; on a loaded CI
+// machine several times that. The grader enforces its own budgets inside.
+vi.setConfig({ testTimeout: 60_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'baristas-exercises-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
