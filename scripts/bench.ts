@@ -2,7 +2,7 @@
  * npm run bench — measures what the course promises to keep small and fast:
  * build time, the chapter page's JavaScript before and after the editor loads, the time from
  * the first keystroke to an editor that takes input (cold and warm cache), the time from
- * pressing Run to the verdict on the hash-ring exercise (median of repeated runs) in the
+ * pressing Run to the verdict on the hash-ring and quorum exercises (median of repeated runs) in the
  * browser worker and through the WebContainer payload run in local Node, and the
  * simulation's engine, explorer and checker (scripts/bench-sim.ts).
  * Numbers depend on the machine; compare ratios between runs on the same one.
@@ -95,6 +95,21 @@ for (let i = 0; i < RUNS + 1; i++) {
   if (i > 0) times.push(performance.now() - t); // the first run also fetches the bundle
 }
 
+// 3b. The same for quorum, chapter 1's heaviest simulation exercise: five explored tests of
+// 100 seeds each, so fewer repetitions.
+const QUORUM = '[data-exercise="quorum"]';
+const QUORUM_RUNS = Math.min(RUNS, 7);
+await openEditor(page2, QUORUM, 60_000);
+await pasteIntoEditor(page2, QUORUM, readFileSync('sandboxes/quorum/solution.ts', 'utf8'));
+const quorumTimes: number[] = [];
+for (let i = 0; i < QUORUM_RUNS + 1; i++) {
+  await page2.evaluate((sel) => document.querySelector(sel)!.removeAttribute('data-verdict'), QUORUM);
+  const t = performance.now();
+  await page2.locator(`${QUORUM} [data-action="run"]`).click();
+  await page2.locator(`${QUORUM}[data-verdict="passed"]`).waitFor({ timeout: 120_000 });
+  if (i > 0) quorumTimes.push(performance.now() - t);
+}
+
 // 4. First keystroke → an editor that takes input: focus the Edit button, press Enter
 // (which loads Monaco), then type; done when the typed text is in the editor. Cold: a fresh
 // context (empty cache, nothing compiled). Warm: the same context after a reload.
@@ -185,6 +200,7 @@ const rows: [string, string][] = [
   [`first keystroke → editor takes input, cold cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.cold)],
   [`first keystroke → editor takes input, warm cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.warm)],
   [`Run → verdict, hash-ring solution, worker (median of ${RUNS})`, spread(times)],
+  [`Run → verdict, quorum solution (5 × 100 explored seeds), worker (median of ${QUORUM_RUNS})`, spread(quorumTimes)],
   [`Run → verdict, hash-ring solution, WebContainer payload in local Node (median of ${RUNS})`, spread(payloadTimes)],
   ['  of which Node start-up (node -e 0, median)', `${ms(median(nodeStart))} (${startShare}%)`],
   ['  of which grading inside the payload (verdict.durationMs, median)', ms(median(payloadInside))],
