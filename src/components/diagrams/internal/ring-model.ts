@@ -5,9 +5,9 @@
  * the top; tokens at the same position order by barista id. So what the diagram shows is what
  * a correct `HashRing` from the exercise would answer.
  */
-// The sim's own hash32, from its module rather than the package's index: through the index
-// the page would fetch the whole simulation engine for a diagram that only hashes.
-import { hash32 } from '../../../../packages/sim/src/internal/hash.ts';
+// The sim declares itself free of import side effects (package.json), so this pulls in
+// hash32 alone, not the engine, for a diagram that only hashes.
+import { hash32 } from '@baristas/sim';
 
 export interface Token {
   position: number;
