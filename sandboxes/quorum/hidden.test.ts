@@ -24,6 +24,7 @@ import {
   type Operation,
   type Scenario,
   type ScenarioContext,
+  tapSends,
 } from '@baristas/sim/check';
 import type { CoordinatorOptions, CustomerRequest, Version } from './provided/protocol.ts';
 
@@ -82,33 +83,13 @@ interface Wire {
   conflict?: { till: Address; t: number; key: string; version: Version; value: string; earlier: string };
 }
 
-/** `node` with its sends reported to `onSend` before they go out. */
-function tapped(node: Node, onSend: (to: Address, body: unknown) => void): Node {
-  return {
-    id: node.id,
-    get peers() {
-      return node.peers;
-    },
-    now: () => node.now(),
-    send: (to, body) => {
-      onSend(to, body);
-      node.send(to, body);
-    },
-    setTimer: (ms, callback) => node.setTimer(ms, callback),
-    clearTimer: (timer) => node.clearTimer(timer),
-    storage: node.storage,
-    random: () => node.random(),
-    log: (...parts) => node.log(...parts),
-  };
-}
-
 /** Adds one till built from a fresh copy of the learner's module, with the wire watched. */
 function addTill(sim: Simulation, wire: Wire, id: Address, options: CoordinatorOptions): void {
   const till: TillWire = { gets: new Map(), puts: new Map(), answers: new Map(), firstPut: new Map() };
   wire.tills.set(id, till);
   sim.addNode(id, (node) => {
     const handlers = newInstance().createCoordinator(
-      tapped(node, (to, body) => {
+      tapSends(node, (to, body) => {
         if (!isObject(body) || typeof body.key !== 'string') return;
         const slot = `${to}/${String(body.req)}`;
         if (body.type === 'get') {

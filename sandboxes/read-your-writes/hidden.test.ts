@@ -10,6 +10,7 @@ import {
   type FaultSpace,
   type Scenario,
   type ScenarioContext,
+  tapSends,
 } from '@baristas/sim/check';
 import { createFollower, createLeader, type ReadReply, type SessionOptions, type WriteReply } from './provided/replication.ts';
 
@@ -53,26 +54,6 @@ interface Wire {
   leaderReads: Set<string>;
 }
 
-/** `node` with its sends reported to `onSend` before they go out. */
-function tapped(node: Node, onSend: (to: Address, body: unknown) => void): Node {
-  return {
-    id: node.id,
-    get peers() {
-      return node.peers;
-    },
-    now: () => node.now(),
-    send: (to, body) => {
-      onSend(to, body);
-      node.send(to, body);
-    },
-    setTimer: (ms, callback) => node.setTimer(ms, callback),
-    clearTimer: (timer) => node.clearTimer(timer),
-    storage: node.storage,
-    random: () => node.random(),
-    log: (...parts) => node.log(...parts),
-  };
-}
-
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /**
@@ -91,7 +72,7 @@ function openShop(sim: Simulation, pollMs: number[], sessions: string[] = SESSIO
 
   sim.addNode(LEADER, (node) => {
     const leader = createLeader(
-      tapped(node, (to, body) => {
+      tapSends(node, (to, body) => {
         watchReads(LEADER)(to, body);
         if (isObject(body) && body.type === 'write-ok') {
           const ok = body as unknown as WriteReply;
@@ -115,7 +96,7 @@ function openShop(sim: Simulation, pollMs: number[], sessions: string[] = SESSIO
     };
   });
   FOLLOWERS.forEach((id, i) => {
-    sim.addNode(id, (node) => createFollower(tapped(node, watchReads(id)), { leader: LEADER, pollMs: pollMs[i] ?? 10 }));
+    sim.addNode(id, (node) => createFollower(tapSends(node, watchReads(id)), { leader: LEADER, pollMs: pollMs[i] ?? 10 }));
   });
   for (const s of sessions) {
     sim.addNode(s, (node) => newInstance().createSession(node, OPTIONS) as Handlers);

@@ -6,6 +6,7 @@
 export type { CheckOk, CheckResult, CheckUnknown, CheckViolated, Operation } from './internal/check/types.ts';
 export * from './internal/check/linearizability.ts';
 export * from './internal/check/properties.ts';
+export { tapSends } from './internal/check/tap.ts';
 export {
   ExplorationFailure,
   ReplaySkip,
