@@ -1,6 +1,7 @@
 /**
- * Accessibility, checked by axe-core in Chromium: a chapter page with an open editor and a
- * verdict, the progress page and the API reference have no violations.
+ * Accessibility, checked by axe-core in Chromium: chapter pages with an open editor and a
+ * verdict (and, for CAP, a running diagram and an answered quiz), the progress page and the
+ * API reference have no violations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -23,6 +24,23 @@ describe('accessibility', () => {
     await openEditor(page, EXERCISE);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
     await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('has no axe violations on the CAP chapter with its diagram running, its exercise graded and its quiz answered', async () => {
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    await page.goto(`${site.server.url}/02-cap/`);
+    const figure = page.locator('[data-diagram="partition"]');
+    await figure.scrollIntoViewIfNeeded();
+    await page.locator('[data-diagram="partition"][data-state="ready"]').waitFor();
+    await figure.getByRole('button', { name: /cut the phone line/i }).click();
+    const capModes = '[data-exercise="cap-modes"]';
+    await openEditor(page, capModes);
+    await page.locator(`${capModes} [data-action="run"]`).click();
+    await page.locator(`${capModes}[data-verdict]`).waitFor({ timeout: 60_000 });
+    await page.locator('[data-quiz="02-cap"][data-ready="true"] [data-question="0"] [data-choice="0"]').click();
     expect(await violations(page)).toEqual([]);
     await context.close();
   });
