@@ -72,7 +72,7 @@ function shop(r: number, w: number): Scenario {
 describe('why R + W > N', () => {
   it('with N = 3, R = 1, W = 1 the explorer finds a read that misses a completed write', () => {
     const scenario = shop(1, 1);
-    const found = explore(scenario, { runsMax: 100 });
+    const found = explore(scenario, { runsMin: 100, runsMax: 100 });
     expect(found.outcome, 'with R + W = N a stale read should turn up within 100 seeds').toBe('violated');
     if (found.outcome !== 'violated') return;
     // A till that throws or hangs breaks a run too; this example is about stale reads only.
@@ -86,7 +86,7 @@ describe('why R + W > N', () => {
   });
 
   it('with N = 3, R = 2, W = 2 the same search finds none', () => {
-    const found = explore(shop(2, 2), { runsMax: 100 });
+    const found = explore(shop(2, 2), { runsMin: 100, runsMax: 100 });
     expect(found.outcome, found.outcome === 'violated' ? found.violation.message : '').toBe('ok');
     console.log(`R = 2, W = 2: no stale read in ${found.outcome === 'ok' ? found.runs : '?'} seeds`);
   });
