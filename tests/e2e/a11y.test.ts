@@ -4,17 +4,10 @@
  * API reference have no violations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
-import { newContext, openEditor, useBuiltSite } from './browser.ts';
+import { axeViolations, newContext, openEditor, useBuiltSite } from './browser.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
 const site = useBuiltSite({ beforeAll, afterAll });
-
-async function violations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 describe('accessibility', () => {
   it('has no axe violations on a chapter page with the editor open and a verdict shown', async () => {
@@ -24,7 +17,7 @@ describe('accessibility', () => {
     await openEditor(page, EXERCISE);
     await page.locator(`${EXERCISE} [data-action="run"]`).click();
     await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -41,7 +34,7 @@ describe('accessibility', () => {
     await page.locator(`${capModes} [data-action="run"]`).click();
     await page.locator(`${capModes}[data-verdict]`).waitFor({ timeout: 60_000 });
     await page.locator('[data-quiz="02-cap"][data-ready="true"] [data-question="0"] [data-choice="0"]').click();
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -49,7 +42,7 @@ describe('accessibility', () => {
     const context = await newContext(site.browser);
     const page = await context.newPage();
     await page.goto(`${site.server.url}/${path}/`, { waitUntil: 'networkidle' });
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -59,7 +52,7 @@ describe('accessibility', () => {
     const page = await context.newPage();
     await page.goto(`${site.server.url}/progress/`, { waitUntil: 'networkidle' });
     await page.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
-    expect((await violations(page)).some((v) => v.startsWith('button-name'))).toBe(true);
+    expect((await axeViolations(page)).some((v) => v.startsWith('button-name'))).toBe(true);
     await context.close();
   });
 });

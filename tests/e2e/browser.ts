@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
@@ -118,4 +119,15 @@ export function storedDraft(page: Page, key: string): Promise<string | null> {
       }),
     key,
   );
+}
+
+/**
+ * axe-core's violations on `page` (only inside `include`, a selector, when given), one line
+ * each with the rule, its impact and the first offending elements: a test expects `[]`, and a
+ * failure reads as what to fix.
+ */
+export async function axeViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const results = await (include === undefined ? builder : builder.include(include)).analyze();
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }

@@ -7,9 +7,8 @@
  * either theme.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
-import { useBuiltSite, watch, type PageWatch } from './browser.ts';
+import { axeViolations, useBuiltSite, watch, type PageWatch } from './browser.ts';
 
 const site = useBuiltSite({ beforeAll, afterAll });
 /** The diagrams' own chunks: one per kind, the shared helpers (ui) and the sim engine (run). */
@@ -51,8 +50,7 @@ async function axe(page: Page, kind: string): Promise<string[]> {
   for (const colorScheme of ['light', 'dark'] as const) {
     // Set directly: Starlight follows a media change only asynchronously, so axe could race it.
     await page.evaluate((theme) => (document.documentElement.dataset.theme = theme), colorScheme);
-    const results = await new AxeBuilder({ page }).include(`figure[data-diagram="${kind}"]`).analyze();
-    found.push(...results.violations.map((v) => `${colorScheme} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`));
+    found.push(...(await axeViolations(page, `figure[data-diagram="${kind}"]`)).map((v) => `${colorScheme} ${v}`));
   }
   return found;
 }

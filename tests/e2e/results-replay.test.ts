@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import { newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
+import { axeViolations, newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
 
 const ID = 'read-your-writes';
 const EXERCISE = `[data-exercise="${ID}"]`;
@@ -54,8 +53,7 @@ describe('results of a simulation exercise', () => {
     // Focus starts on the diagram, where the arrow keys step.
     await expect(page.evaluate(() => document.activeElement?.getAttribute('data-role'))).resolves.toBe('scroll');
 
-    const axe = await new AxeBuilder({ page }).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.keyboard.press('Escape');
     await expect(page.locator('dialog.trace-dialog').count()).resolves.toBe(0);

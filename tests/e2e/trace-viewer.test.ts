@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import type { Trace } from '@baristas/sim';
 import { explore } from '@baristas/sim/check';
 import { registerScenario } from '../../packages/sim/test/fixtures/register-scenario.ts';
-import { newContext, useBuiltSite, watch } from './browser.ts';
+import { axeViolations, newContext, useBuiltSite, watch } from './browser.ts';
 
 const site = useBuiltSite({ beforeAll, afterAll });
 let trace: Trace;
@@ -163,8 +162,7 @@ describe('the trace viewer', () => {
     const page = await context.newPage();
     await openViewer(page);
     await page.locator('[data-trace-viewer] [data-role="events"] summary').click();
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeSpans, defineQuiz, score, type QuizQuestion } from '../../src/components/quiz/quiz.ts';
+import { choiceLetter, codeSpans, defineQuiz, describeScore, score, type QuizQuestion } from '../../src/components/quiz/quiz.ts';
 
 const chapters = import.meta.glob<{ default: ReturnType<typeof defineQuiz> }>('../../content/*/quiz.ts', { eager: true });
 const q = (answer: number, choices = ['a', 'b', 'c']): QuizQuestion => ({ prompt: 'p?', choices, answer, explanation: 'because' });
@@ -24,6 +24,14 @@ describe('score', () => {
     expect(score(quiz, {})).toEqual({ answered: 0, right: 0 });
     expect(score(quiz, { 0: 0, 1: 2 })).toEqual({ answered: 2, right: 1 });
     expect(score(quiz, { 0: 0, 1: 1, 2: 2, 7: 0 })).toEqual({ answered: 3, right: 3 });
+  });
+});
+
+describe('describeScore and choiceLetter', () => {
+  it('say how many were right, and how many answered only when not all were', () => {
+    expect(describeScore(6, { answered: 6, right: 4 })).toBe('4 of 6 right');
+    expect(describeScore(6, { answered: 2, right: 1 })).toBe('1 of 6 right (2 answered)');
+    expect([0, 1, 4].map(choiceLetter)).toEqual(['A', 'B', 'E']);
   });
 });
 

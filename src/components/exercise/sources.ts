@@ -7,8 +7,9 @@ const metas = import.meta.glob<{ default: ExerciseMeta }>('/sandboxes/*/exercise
 const starters = import.meta.glob<string>('/sandboxes/*/starter.ts', { eager: true, query: '?raw', import: 'default' });
 const briefs = import.meta.glob<MarkdownModule>('/sandboxes/*/brief.md', { eager: true });
 const hints = import.meta.glob<MarkdownModule>('/sandboxes/*/hints.md', { eager: true });
-// Only which exercises have visible examples (the terminal offers `npm run examples`), not their text.
-const examples = new Set(Object.keys(import.meta.glob('/sandboxes/*/examples.test.ts')).map((path) => path.split('/')[2]));
+// Only which exercises have visible examples (the terminal offers `npm run examples`). As raw
+// text and never loaded: a module glob would have Vite compile test files for the site.
+const examples = new Set(Object.keys(import.meta.glob('/sandboxes/*/examples.test.ts', { query: '?raw' })).map((path) => path.split('/')[2]));
 
 /** Everything the page shows of one exercise; throws at build time for an unknown id. */
 export function exerciseSources(id: string) {

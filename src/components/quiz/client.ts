@@ -3,7 +3,7 @@
  * remembered in IndexedDB (see progress/store.ts).
  */
 import { readQuizAnswers, saveQuizAnswers, type QuizAnswers } from '../../progress/store.ts';
-import { score, type Quiz } from './quiz.ts';
+import { choiceLetter as letter, describeScore, score, type Quiz } from './quiz.ts';
 
 export function mountQuizzes(): void {
   for (const root of document.querySelectorAll<HTMLElement>('[data-quiz]')) {
@@ -20,8 +20,7 @@ async function mount(root: HTMLElement): Promise<void> {
   const clear = root.querySelector<HTMLButtonElement>('[data-action="clear"]')!;
   let answers: QuizAnswers = await readQuizAnswers(quiz.id);
 
-  const letter = (i: number) => String.fromCharCode(65 + i);
-  const show = (announce: boolean): void => {
+  const show = (): void => {
     questions.forEach((li, i) => {
       const q = quiz.questions[i]!;
       const chosen = answers[String(i)];
@@ -33,15 +32,12 @@ async function mount(root: HTMLElement): Promise<void> {
         label.dataset.state = chosen === undefined ? '' : c === q.answer ? 'right' : c === chosen ? 'wrong' : '';
       }
       li.dataset.state = chosen === undefined ? 'unanswered' : chosen === q.answer ? 'right' : 'wrong';
-      // Announced only when the learner acts, not for answers restored on load.
-      if (!announce) feedback.removeAttribute('aria-live');
       feedback.textContent =
         chosen === undefined ? '' : chosen === q.answer ? `Right: ${letter(q.answer)}.` : `Not quite: you chose ${letter(chosen)}; the answer is ${letter(q.answer)}.`;
-      if (!announce) feedback.setAttribute('aria-live', 'polite');
       explanation.open = chosen !== undefined;
     });
     const { answered, right } = score(quiz, answers);
-    scoreText.textContent = answered === 0 ? '' : `${right} of ${quiz.questions.length} right${answered < quiz.questions.length ? ` (${answered} answered)` : ''}.`;
+    scoreText.textContent = answered === 0 ? '' : `${describeScore(quiz.questions.length, { answered, right })}.`;
     clear.hidden = answered === 0;
     root.dataset.score = `${right}/${quiz.questions.length}`;
   };
@@ -50,16 +46,18 @@ async function mount(root: HTMLElement): Promise<void> {
     li.addEventListener('change', (event) => {
       const input = event.target as HTMLInputElement;
       answers = { ...answers, [String(i)]: Number(input.value) };
-      show(true);
+      show();
       void saveQuizAnswers(quiz.id, answers);
     });
   });
   clear.addEventListener('click', () => {
     answers = {};
-    show(true);
+    show();
     void saveQuizAnswers(quiz.id, answers);
     root.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
   });
-  show(false);
+  show();
+  // Live only from now on: answers restored from an earlier visit are shown, not announced.
+  for (const feedback of root.querySelectorAll('[data-role="feedback"]')) feedback.setAttribute('aria-live', 'polite');
   root.dataset.ready = 'true';
 }

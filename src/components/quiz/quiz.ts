@@ -39,8 +39,14 @@ export function codeSpans(text: string): { text: string; code: boolean }[] {
   return text.split('`').map((piece, i) => ({ text: piece, code: i % 2 === 1 }));
 }
 
-/** How many of `answers` (choice index per question index) are right. */
-export function score(quiz: Quiz, answers: Record<string, number>): { answered: number; right: number } {
+/** A choice's letter as the page shows it: A, B, C… */
+export const choiceLetter = (index: number): string => String.fromCharCode(65 + index);
+
+/**
+ * How many of `answers` (choice index per question index) are right. Only the right answers
+ * are needed, so the progress page can score a quiz from its answer key alone.
+ */
+export function score(quiz: { questions: Pick<QuizQuestion, 'answer'>[] }, answers: Record<string, number>): { answered: number; right: number } {
   let answered = 0;
   let right = 0;
   quiz.questions.forEach((q, i) => {
@@ -50,4 +56,9 @@ export function score(quiz: Quiz, answers: Record<string, number>): { answered: 
     if (chosen === q.answer) right++;
   });
   return { answered, right };
+}
+
+/** A score in words, "4 of 6 right", saying how many were answered when not all were. */
+export function describeScore(total: number, { answered, right }: { answered: number; right: number }): string {
+  return `${right} of ${total} right${answered < total ? ` (${answered} answered)` : ''}`;
 }
