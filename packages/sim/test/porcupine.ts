@@ -1,5 +1,5 @@
 /**
- * Loads the Porcupine test histories (../shared/data/porcupine, see its README) as
+ * Loads the Porcupine test histories (./data/porcupine, see its README) as
  * `Operation`s for the linearizability checker. Plain functions, so that the tests and the
  * benchmark script read the data the same way.
  *
@@ -11,11 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CasRegisterInput, KvInput, Operation } from '../src/check.ts';
 
-/** The repository's root: this file lives in packages/sim/test/. */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Where the Porcupine data lives: a sibling of the repository, shared between checkouts. */
-export const PORCUPINE_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'porcupine');
+/** Where the Porcupine data lives: copied into the repository with its licence, so a clone stands alone. */
+export const PORCUPINE_DIR = fileURLToPath(new URL('./data/porcupine/', import.meta.url));
 
 /** One etcd operation: a compare-and-set register of small integers. */
 export type EtcdOperation = Operation<CasRegisterInput<number>, number | boolean | null>;
