@@ -71,7 +71,7 @@ export default defineQuiz({
       ],
       answer: 2,
       explanation:
-        'Both replicas compare the same two timestamps, so they do converge, but on the value stamped 08:17, which was written first. Last-writer-wins is only as good as the clocks. A version that every replica orders the same way, such as a counter with the node id as a tie-break, converges without pretending to measure real time.',
+        "Both replicas compare the same two timestamps, so they do converge, but on the value stamped 08:17, which was written first, and the 08:15 write is lost. Last-writer-wins is only as good as the clocks. A version that reads no clock, such as a Lamport counter with the node id as a tie-break, makes a write that has seen another win over it; but these two writes were concurrent, neither branch having seen the other's. Any version order then just picks one of them, the same one everywhere and not necessarily the later one in real time, and the other is still lost. Not losing either takes keeping both, or merging them.",
     },
   ],
 });
