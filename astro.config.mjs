@@ -2,7 +2,12 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readCourseConfig } from './src/course-config.ts';
+
+// base, site, webcontainer and solutions: course.config.json, overridden by BARISTAS_* variables.
+const course = readCourseConfig();
 
 /** @typedef {{ label: string, link: string } | { label: string, items: { autogenerate: { directory: string } }[] }} SidebarEntry */
 
@@ -27,13 +32,29 @@ function chapterSidebar() {
     });
 }
 
-// WebContainer mode needs cross-origin isolation; the worker runtime works without it.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+// WebContainer mode needs cross-origin isolation; the worker runtime works without it. With
+// WebContainer off, nothing of it is sent or shipped: no headers here, no _headers file.
+const isolationHeaders =
+  course.webcontainer === 'off'
+    ? {}
+    : {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      };
+
+/** @type {import('astro').AstroIntegration} */
+const withoutHeadersFile = {
+  name: 'baristas:no-headers-file',
+  hooks: {
+    'astro:build:done': ({ dir }) => {
+      if (course.webcontainer === 'off') rmSync(fileURLToPath(new URL('_headers', dir)), { force: true });
+    },
+  },
 };
 
 export default defineConfig({
+  base: course.base,
+  ...(course.site ? { site: course.site } : {}),
   integrations: [
     starlight({
       title: 'Baristas',
@@ -56,6 +77,7 @@ export default defineConfig({
       customCss: ['./src/styles/course.css'],
     }),
     mdx(),
+    withoutHeadersFile,
   ],
   server: { headers: isolationHeaders },
   vite: {

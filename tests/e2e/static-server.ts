@@ -25,9 +25,25 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string, options: { isolation?: boolean } = {}): Promise<StaticServer> {
+export interface ServeOptions {
+  /** Send the COOP/COEP headers WebContainer mode needs. */
+  isolation?: boolean;
+  /**
+   * Serve `root` under this path (`/course/`), as a sub-path host does: anything outside it is
+   * a 404, and `url` points at it.
+   */
+  base?: string;
+}
+
+export async function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
+  const base = options.base ?? '/';
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!`${requested}/`.startsWith(base)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: outside ${base}`);
+      return;
+    }
+    const path = requested.slice(base.length - 1);
     let file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) {
       res.writeHead(403).end();
@@ -52,7 +68,7 @@ export async function serveStatic(root: string, options: { isolation?: boolean }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${base.replace(/\/$/, '')}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
