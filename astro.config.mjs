@@ -5,6 +5,7 @@ import mdx from '@astrojs/mdx';
 import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readCourseConfig } from './src/course-config.ts';
+import { lazyMonacoCss } from './scripts/vite/lazy-monaco-css.ts';
 
 // base, site, webcontainer and solutions: course.config.json, overridden by BARISTAS_* variables.
 const course = readCourseConfig();
@@ -81,6 +82,7 @@ export default defineConfig({
   ],
   server: { headers: isolationHeaders },
   vite: {
+    plugins: [lazyMonacoCss()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
     worker: { format: 'es' },

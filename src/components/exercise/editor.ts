@@ -4,6 +4,12 @@
  * starts editing: it is by far the largest chunk.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
+// editor.api is the bare editor: hover, completions, parameter hints, Find and the services
+// they share (suggest memories, code lens and inlay hint caches, the action widget) are
+// contributions that must be registered before the first editor is created. Without them the
+// first editor on a page has no hover, no Find and no completions at all, and a later one logs
+// "depends on UNKNOWN service" once the TypeScript mode has pulled some of them in.
+import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/typescript/register';
 import { typescriptDefaults, ModuleKind, ModuleResolutionKind, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
@@ -88,6 +94,23 @@ function modelUri(exerciseId: string): monaco.Uri {
 
 const theme = () => (document.documentElement.dataset.theme === 'light' ? 'vs' : 'vs-dark');
 
+let overflowHost: HTMLElement | undefined;
+
+/**
+ * Where every editor draws its hovers, completion lists and parameter hints: one layer on
+ * <body>, above Starlight's header and table of contents (course.css gives it the z-index),
+ * so a popup is never cut by the editor's box or drawn under the page's chrome. It carries the
+ * `monaco-editor` class because Monaco's theme colours are set on that class.
+ */
+function overflowWidgets(): HTMLElement {
+  if (!overflowHost) {
+    overflowHost = document.createElement('div');
+    overflowHost.className = 'monaco-editor baristas-editor-overflow';
+    document.body.append(overflowHost);
+  }
+  return overflowHost;
+}
+
 export async function createEditor(host: HTMLElement, options: EditorOptions): Promise<EditorHandle> {
   // Before the model exists, so its first diagnostics do not flag the imports of provided modules.
   await Promise.all([setUpTypeScript(), addProvidedTypes(options.exerciseId)]);
@@ -103,6 +126,7 @@ export async function createEditor(host: HTMLElement, options: EditorOptions): P
     tabSize: 2,
     wordWrap: 'on',
     fixedOverflowWidgets: true,
+    overflowWidgetsDomNode: overflowWidgets(),
   });
   // Starlight switches themes by setting data-theme on <html>; follow it.
   new MutationObserver(() => monaco.editor.setTheme(theme())).observe(document.documentElement, {
