@@ -39,12 +39,15 @@ const buildMs = performance.now() - t0;
 const browser = await launch();
 const server = await serveDist();
 
-/** Collects every JavaScript response the page loads (modules, chunks, workers). */
-function collectJs(page: Page) {
+/**
+ * Collects every response of one kind the page loads: JavaScript (modules, chunks, workers) or
+ * CSS (stylesheets; Monaco's own arrive inside the editor's JavaScript).
+ */
+function collect(page: Page, kind: 'javascript' | 'css') {
   const seen = new Map<string, Promise<{ raw: number; gzip: number }>>();
   page.context().on('response', (r: Response) => {
     const type = r.headers()['content-type'] ?? '';
-    if (!type.includes('javascript') || seen.has(r.url())) return;
+    if (!type.includes(kind) || seen.has(r.url())) return;
     seen.set(
       r.url(),
       r.body().then(
@@ -70,13 +73,15 @@ function collectJs(page: Page) {
 // 2. Page weight before and after the editor loads.
 const context = await newContext(browser);
 const page = await context.newPage();
-const beforeEditor = collectJs(page);
+const beforeEditor = collect(page, 'javascript');
+const cssBeforeEditor = collect(page, 'css');
 await page.goto(`${server.url}/01-storage/`, { waitUntil: 'networkidle' });
 const pageJs = await beforeEditor();
+const pageCss = await cssBeforeEditor();
 
 const page2 = await context.newPage();
 await page2.goto(`${server.url}/01-storage/`, { waitUntil: 'networkidle' });
-const editorJs = collectJs(page2);
+const editorJs = collect(page2, 'javascript');
 // The TypeScript worker (most of the editor's weight) starts a moment after the editor shows;
 // waiting for it, not for network idle alone, makes the total the same from run to run.
 const tsWorker = page2.context().waitForEvent('response', { predicate: (r) => /ts\.worker/.test(r.url()), timeout: 60_000 });
@@ -193,6 +198,7 @@ for (let i = 0; i < 5; i++) {
 const rows: [string, string][] = [
   ['build (grader bundles + astro build)', `${(buildMs / 1000).toFixed(1)} s`],
   ['chapter page JS before the editor (gzip)', `${kb(pageJs.gzip)} (${kb(pageJs.raw)} raw, ${pageJs.files.length} files)`],
+  ['chapter page CSS before the editor (gzip)', `${kb(pageCss.gzip)} (${kb(pageCss.raw)} raw, ${pageCss.files.length} files)`],
   ['editor JS loaded on first edit (gzip)', `${kb(editor.gzip)} (${kb(editor.raw)} raw, ${editor.files.length} files)`],
   ['first edit → editor ready', `${Math.round(editorReadyMs)} ms`],
   [`first keystroke → editor takes input, cold cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.cold)],
