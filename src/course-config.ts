@@ -26,8 +26,9 @@ export interface CourseConfig {
    */
   site?: string;
   /**
-   * WebContainer (real Node in the page, loaded from stackblitz.com): `off` ships nothing of it
-   * (no isolation headers, no boot code); `ask` (default) offers it and loads nothing until the
+   * WebContainer (real Node in the page, loaded from stackblitz.com): `off` never offers or
+   * boots it (no isolation headers, no `_headers` file, its boot code never requested); `ask`
+   * (default) offers it and loads nothing until the
    * learner accepts; `auto` boots it in idle time wherever the page is cross-origin isolated.
    * `BARISTAS_WEBCONTAINER` overrides it.
    */

@@ -189,6 +189,8 @@ describe('the hash-ring exercise in the storage chapter', () => {
     const v = await run(page);
     expect(v.summary).toMatch(/graded by the browser worker runtime/);
     expect(v.passed).toBe(false);
+    // Real Node is only tried once the learner agrees (the default `ask` build).
+    await page.locator(`${EXERCISE} [data-action="use-webcontainer"]`).click();
     // The indicator says Node is being tried (or could not start), not that the page cannot host it.
     await expect.poll(() => page.locator(EXERCISE).getAttribute('data-runtime')).toMatch(/^(booting|fallback)$/);
     await expect(page.locator(`${EXERCISE} [data-role="runtime"]`).textContent()).resolves.toMatch(/^Runs in: browser worker/);

@@ -5,7 +5,8 @@
 import { del, get, set } from 'idb-keyval';
 import { draftKey, isPassed, markPassed } from '../../progress/store.ts';
 import type { ExerciseMeta, TestResult, Verdict } from '@baristas/grader';
-import { describeRuntime, runtimes } from '../../runtimes/select.ts';
+import { describeRuntime, runtimes, type RuntimeStatus } from '../../runtimes/select.ts';
+import { webContainerMode } from '../../runtimes/webcontainer-plan.ts';
 import { canOpenShell, graderUrl } from '../../runtimes/runtime.ts';
 import type { EditorHandle } from './editor.ts';
 import type { TerminalHandle } from './terminal.ts';
@@ -20,8 +21,9 @@ interface Payload {
 const SAVE_DELAY_MS = 400;
 
 export function mountExercises(): void {
-  // WebContainer (when the page is isolated) boots in idle time; Run never waits for it.
-  if (document.querySelector('[data-exercise]')) runtimes.start();
+  // Every exercise carries the build's WebContainer setting; the page has one runtime for all.
+  const first = document.querySelector<HTMLElement>('[data-exercise]');
+  if (first) runtimes.start(webContainerMode(first.dataset.webcontainer));
   for (const root of document.querySelectorAll<HTMLElement>('[data-exercise]')) {
     if (root.dataset.mounted) continue;
     root.dataset.mounted = 'true';
@@ -44,6 +46,9 @@ async function mount(root: HTMLElement): Promise<void> {
   const solutionButton = root.querySelector<HTMLButtonElement>('[data-action="solution"]');
   const downloadButton = root.querySelector<HTMLButtonElement>('[data-action="download"]')!;
   const runtimeLabel = $('runtime');
+  // Only in `ask` builds: choosing WebContainer, and taking the choice back.
+  const useWebContainerButton = root.querySelector<HTMLButtonElement>('[data-action="use-webcontainer"]');
+  const useWorkerButton = root.querySelector<HTMLButtonElement>('[data-action="use-worker"]');
   const cancelButton = root.querySelector<HTMLButtonElement>('[data-action="cancel"]')!;
   const progress = $('progress');
   const progressBar = $<HTMLProgressElement>('progress-bar');
@@ -137,16 +142,6 @@ async function mount(root: HTMLElement): Promise<void> {
 
   if (await isPassed(meta.id)) showPassed(root);
 
-  runtimes.watch((s) => {
-    const { label, detail } = describeRuntime(s);
-    runtimeLabel.textContent = label;
-    runtimeLabel.title = detail;
-    runtimeLabel.setAttribute('aria-label', `${label}. ${detail}`);
-    root.dataset.runtime = s.state;
-    // The terminal needs real Node: offered only once WebContainer is the runtime.
-    terminalButton.hidden = !(s.state === 'webcontainer' && canOpenShell(runtimes.current()));
-  });
-
   let terminal: Promise<TerminalHandle> | undefined;
   const closeTerminal = (): void => {
     void terminal?.then((t) => t.dispose(), () => undefined);
@@ -179,6 +174,40 @@ async function mount(root: HTMLElement): Promise<void> {
         status.textContent = `The terminal could not start: ${error instanceof Error ? error.message : String(error)}`;
       },
     );
+  });
+
+  // Set when the learner chose WebContainer here: this exercise's status line then says how it went.
+  let awaitingBoot = false;
+  runtimes.watch((s) => {
+    const { label, detail } = describeRuntime(s);
+    runtimeLabel.textContent = label;
+    runtimeLabel.title = detail;
+    runtimeLabel.setAttribute('aria-label', `${label}. ${detail}`);
+    root.dataset.runtime = s.state;
+    if (useWebContainerButton) useWebContainerButton.hidden = s.state !== 'offered';
+    if (useWorkerButton) useWorkerButton.hidden = !('chosen' in s && s.chosen);
+    // The terminal needs real Node: offered only once WebContainer is the runtime.
+    terminalButton.hidden = !(s.state === 'webcontainer' && canOpenShell(runtimes.current()));
+    if (s.state !== 'webcontainer' && terminal) closeTerminal();
+    const outcome = awaitingBoot ? bootOutcome(s) : undefined;
+    if (outcome !== undefined) {
+      awaitingBoot = false;
+      // A running grade owns the status line; the indicator still shows the outcome.
+      if (!running) status.textContent = outcome;
+    }
+  });
+  useWebContainerButton?.addEventListener('click', () => {
+    // The button hides itself; keep keyboard focus on the indicator, which states the outcome.
+    runtimeLabel.focus();
+    status.textContent = 'Starting WebContainer (real Node) from stackblitz.com; the browser worker grades until it is ready. This browser remembers the choice.';
+    awaitingBoot = true;
+    runtimes.accept();
+  });
+  useWorkerButton?.addEventListener('click', () => {
+    runtimeLabel.focus();
+    awaitingBoot = false;
+    const loaded = runtimes.withdraw();
+    status.textContent = `Runs use the browser worker; this browser no longer remembers the choice.${loaded ? ' Reload the page to unload WebContainer.' : ''}`;
   });
 
   downloadButton.addEventListener('click', () => {
@@ -387,4 +416,18 @@ function showVerdict(root: HTMLElement, verdict: Verdict, onReplay: (test: TestR
       return li;
     }),
   );
+}
+
+/** What the exercise where the learner chose WebContainer says once the boot has an outcome. */
+function bootOutcome(s: RuntimeStatus): string | undefined {
+  switch (s.state) {
+    case 'webcontainer':
+      return 'WebContainer (real Node) is ready: Runs use it now.';
+    case 'fallback':
+      return `WebContainer could not start (${s.reason}); the browser worker grades instead.`;
+    case 'worker':
+      return `WebContainer cannot run here (${s.reason}); the browser worker grades.`;
+    default:
+      return undefined;
+  }
 }
