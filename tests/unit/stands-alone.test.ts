@@ -71,6 +71,12 @@ describe('the repository stands alone', () => {
     expect(missing).toEqual([]);
   });
 
+  it('commits every file of its test data (an ignore rule such as *.log must not leave any out of a clone)', () => {
+    const ignored = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', 'packages/sim/test/data'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ignored.split('\n').filter(Boolean)).toEqual([]);
+    expect(execFileSync('git', ['ls-files', '--', 'packages/sim/test/data/porcupine/jepsen'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean)).toHaveLength(102);
+  });
+
   it('catches each way of reaching outside (the check itself)', () => {
     expect(outsideReferences('packages/sim/test/porcupine.ts', "export const D = join(REPO_ROOT, '..', 'shared', 'data');")).toHaveLength(1);
     expect(outsideReferences('packages/sim/test/x.ts', "readFileSync(new URL('../../../../shared/x.json', import.meta.url))")).toHaveLength(1);
