@@ -344,6 +344,53 @@ describe('learner code inside a run', () => {
     expect(first.some((l) => l.includes('never'))).toBe(false);
   });
 
+  /**
+   * Every pairing of set and clear function, clearing before the first tick and from inside a
+   * later tick. On the platform the two kinds share one id pool, so either clear cancels either.
+   * `log` records what fired; the same program runs on real timers and on virtual ones.
+   */
+  const timerPairings = (log: (what: string) => void): void => {
+    const t1 = setTimeout(() => log('timeout cleared by clearTimeout'), 4);
+    clearTimeout(t1);
+    const t2 = setTimeout(() => log('timeout cleared by clearInterval'), 4);
+    clearInterval(t2);
+    const i1 = setInterval(() => log('interval cleared at once by clearTimeout'), 3);
+    clearTimeout(i1);
+    const i2 = setInterval(() => log('interval cleared at once by clearInterval'), 3);
+    clearInterval(i2);
+    let n3 = 0;
+    const i3 = setInterval(() => {
+      log('interval cleared by clearTimeout on its 2nd tick');
+      if (++n3 === 2) clearTimeout(i3);
+    }, 3);
+    let n4 = 0;
+    const i4 = setInterval(() => {
+      log('interval cleared by clearInterval on its 2nd tick');
+      if (++n4 === 2) clearInterval(i4);
+    }, 3);
+    setTimeout(() => log('timeout left alone'), 4);
+  };
+  const tally = (lines: string[]) => lines.reduce<Record<string, number>>((acc, l) => ({ ...acc, [l]: (acc[l] ?? 0) + 1 }), {});
+
+  it('cancels a timeout or an interval with either clear function, exactly as the platform does', async () => {
+    const real: string[] = [];
+    timerPairings((what) => real.push(what));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const expected = {
+      'interval cleared by clearTimeout on its 2nd tick': 2,
+      'interval cleared by clearInterval on its 2nd tick': 2,
+      'timeout left alone': 1,
+    };
+    // The platform itself, so the sim is held to what Node does, not to what we believe it does.
+    expect(tally(real)).toEqual(expected);
+
+    const sim = new Simulation({ seed: 3 });
+    const virtual: string[] = [];
+    sim.addNode('a', () => ({ onStart: () => timerPairings((what) => virtual.push(what)) }));
+    sim.run({ untilMs: 1000 });
+    expect(tally(virtual)).toEqual(expected);
+  });
+
   it('restores the real globals after the run', () => {
     const realDate = Date;
     const realRandom = Math.random;

@@ -70,13 +70,12 @@ function virtualSetTimeout(callback: unknown, delayMs?: number, ...args: unknown
   return ctx.setTimer(Number(delayMs) || 0, () => (callback as (...a: unknown[]) => void)(...args));
 }
 
-function virtualClearTimeout(timer: unknown): void {
-  const ctx = context();
-  if (ctx && typeof timer === 'number') ctx.clearTimer(timer);
-  else realClearTimeout(timer as ReturnType<typeof setTimeout>);
-}
-
-/** Virtual intervals re-arm a virtual timer; the id stays the first timer's, mapped to the latest. */
+/**
+ * Virtual intervals re-arm a virtual timer; the id stays the first timer's, mapped to the latest.
+ * Ids of timeouts and intervals come from one pool, as in Node and browsers, so either clear
+ * function cancels either kind: a program that clears all its timers with `clearInterval` (or
+ * `clearTimeout`) must behave here as it does on the platform.
+ */
 const intervalsByContext = new WeakMap<VirtualContext, Map<number, number>>();
 const intervalsOf = (ctx: VirtualContext): Map<number, number> => {
   let map = intervalsByContext.get(ctx);
@@ -98,17 +97,25 @@ function virtualSetInterval(callback: unknown, delayMs?: number, ...args: unknow
   return id;
 }
 
-function virtualClearInterval(timer: unknown): void {
+/** `clearTimeout` and `clearInterval` alike: cancels the timeout or interval with this id. */
+function clearVirtual(timer: unknown, clearReal: (t: never) => void): void {
   const ctx = context();
-  if (ctx && typeof timer === 'number') {
-    const intervals = intervalsOf(ctx);
-    const latest = intervals.get(timer);
-    if (latest !== undefined) ctx.clearTimer(latest);
-    intervals.delete(timer);
+  if (!ctx || typeof timer !== 'number') {
+    clearReal(timer as never);
+    return;
+  }
+  const intervals = intervalsOf(ctx);
+  const latest = intervals.get(timer);
+  if (latest === undefined) {
+    ctx.clearTimer(timer);
   } else {
-    realClearInterval(timer as ReturnType<typeof setInterval>);
+    ctx.clearTimer(latest);
+    intervals.delete(timer);
   }
 }
+
+const virtualClearTimeout = (timer: unknown): void => clearVirtual(timer, realClearTimeout);
+const virtualClearInterval = (timer: unknown): void => clearVirtual(timer, realClearInterval);
 
 /** Runs `body` with the virtual globals installed; nested calls share one installation. */
 export function withVirtualGlobals<T>(fallback: VirtualContext, body: () => T): T {
