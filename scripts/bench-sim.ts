@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { checkLinearizable, casRegisterModel, explore, kvModel } from '../packages/sim/src/check.ts';
+import { checkLinearizable, casRegisterModel, explore, kvModel } from '../packages/sim/src/testing.ts';
 import { echoDeliveriesPerSecond } from '../packages/sim/bench/echo.ts';
 import { registerScenario } from '../packages/sim/test/fixtures/register-scenario.ts';
 import { loadEtcdHistories, loadKvHistory } from '../packages/sim/test/porcupine.ts';
@@ -44,7 +44,7 @@ async function exploreChromium(browser: Browser): Promise<string> {
   const bundled = await build({
     stdin: {
       contents: [
-        `import { explore } from ${JSON.stringify(join(REPO_ROOT, 'packages/sim/src/check.ts'))};`,
+        `import { explore } from ${JSON.stringify(join(REPO_ROOT, 'packages/sim/src/testing.ts'))};`,
         `import { registerScenario } from ${JSON.stringify(join(REPO_ROOT, 'packages/sim/test/fixtures/register-scenario.ts'))};`,
         'self.onmessage = (e) => {',
         "  const scenario = registerScenario('correct');",

@@ -3,7 +3,7 @@
  * graded in Chromium, with a classic mistake (no wrap-around) so passes and failures both show.
  * Needs a built site (npm run build).
  */
-import { readFileSync } from 'node:fs';
+import { learnerFile } from '@baristas/grader/build';
 import { launch, newContext, openEditor, pasteIntoEditor, serveDist } from '../tests/e2e/browser.ts';
 
 const EXERCISE = '[data-exercise="hash-ring"]';
@@ -14,8 +14,7 @@ const page = await context.newPage();
 await page.setViewportSize({ width: 1280, height: 1100 });
 await page.goto(`${server.url}/01-storage/`);
 await openEditor(page, EXERCISE, 60_000);
-const mutant = readFileSync('sandboxes/hash-ring/mutants/no-wrap-around.ts', 'utf8');
-await pasteIntoEditor(page, EXERCISE, mutant.split('\n').slice(1).join('\n'));
+await pasteIntoEditor(page, EXERCISE, learnerFile('hash-ring', 'mutants/no-wrap-around').source());
 await page.locator(`${EXERCISE} [data-action="run"]`).click();
 await page.locator(`${EXERCISE}[data-verdict]`).waitFor({ timeout: 60_000 });
 await page.locator(`${EXERCISE} [data-role="results"]`).evaluate((el) => el.scrollIntoView({ block: 'start' }));

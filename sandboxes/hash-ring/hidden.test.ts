@@ -162,12 +162,27 @@ describe('determinism', () => {
   it('two tokens at the same position are ordered by node id', () => {
     // a#0 and b#0 collide at 100: the tie-break puts "a" (smaller id) first, whoever joined first.
     const table = { 'a#0': 100, 'b#0': 100, 'c#0': 200, below: 50, on: 100, past: 250 };
+    for (const order of [['b', 'c', 'a'], ['a', 'b', 'c'], ['a', 'c', 'b'], ['b', 'a', 'c'], ['c', 'a', 'b'], ['c', 'b', 'a']]) {
+      const ring = new HashRing({ hash: tableHash(table) });
+      for (const id of order) ring.addNode(id);
+      const joined = `(nodes joined as ${order.join(', ')})`;
+      expect(ring.nodeFor('on'), `a#0 and b#0 share position 100: the token of the smaller node id ("a") comes first, whichever joined last ${joined}`).toBe('a');
+      expect(ring.nodeFor('below'), `a#0 and b#0 share position 100: the token of the smaller node id ("a") comes first ${joined}`).toBe('a');
+      expect(ring.nodeFor('past'), `a key past the top must wrap to the first token, a#0 ${joined}`).toBe('a');
+      expect(ring.replicasFor('on', 3), `tied tokens are met in node-id order: a, then b, then c ${joined}`).toEqual(['a', 'b', 'c']);
+    }
+  });
+
+  it('tied node ids compare as plain strings, so "Mocha" comes before "latte"', () => {
+    // Plain string comparison (<) orders by UTF-16 code unit: every uppercase letter sorts
+    // before every lowercase one. localeCompare would put "latte" first.
+    const table = { 'latte#0': 100, 'Mocha#0': 100, 'espresso#0': 200, on: 100, past: 250 };
     const ring = new HashRing({ hash: tableHash(table) });
-    for (const id of ['b', 'c', 'a']) ring.addNode(id);
-    expect(ring.nodeFor('on'), 'a#0 and b#0 share position 100: the token of the smaller node id ("a") comes first').toBe('a');
-    expect(ring.nodeFor('below'), 'a#0 and b#0 share position 100: the token of the smaller node id ("a") comes first').toBe('a');
-    expect(ring.nodeFor('past'), 'a key past the top must wrap to the first token, a#0').toBe('a');
-    expect(ring.replicasFor('on', 3), 'tied tokens are met in node-id order: a, then b, then c').toEqual(['a', 'b', 'c']);
+    for (const id of ['latte', 'espresso', 'Mocha']) ring.addNode(id);
+    const why = 'latte#0 and Mocha#0 share position 100; ids compare with plain string comparison ("Mocha" < "latte", as with < in JavaScript), not localeCompare';
+    expect(ring.nodeFor('on'), why).toBe('Mocha');
+    expect(ring.nodeFor('past'), `a key past the top wraps to the first token: ${why}`).toBe('Mocha');
+    expect(ring.replicasFor('on', 3), `tied tokens are met in plain string order of their ids: ${why}`).toEqual(['Mocha', 'latte', 'espresso']);
   });
 });
 
@@ -222,6 +237,37 @@ describe('membership changes move few keys', () => {
     expect(owners(ring, keys), 'after addNode(x) then removeNode(x) every key must be back with its original node').toEqual(
       original,
     );
+  });
+
+  it('a node that left can join again and gets its keys back', () => {
+    const ring = ringOf(baristas(6), 40);
+    const original = owners(ring, keys);
+    const replicas = keys.slice(0, 200).map((k) => ring.replicasFor(k, 3));
+    ring.removeNode('barista-3');
+    ring.addNode('barista-3');
+    const after = owners(ring, keys);
+    expect(
+      after.includes('barista-3'),
+      'barista-3 left and joined again but owns no keys: after removeNode(x), x is no longer on the ring, so addNode(x) must place its tokens again',
+    ).toBe(true);
+    expect(after, 'after a node leaves and joins again, every key must be back with its original node').toEqual(original);
+    expect(
+      keys.slice(0, 200).map((k) => ring.replicasFor(k, 3)),
+      'after a node leaves and joins again, every replica list must be as before',
+    ).toEqual(replicas);
+  });
+
+  it('removing a node whose token shares a position with another node’s leaves the other token in place', () => {
+    const table = { 'a#0': 100, 'b#0': 100, 'c#0': 200, below: 50, on: 100, past: 250 };
+    for (const [leaver, stayer] of [['b', 'a'], ['a', 'b']]) {
+      const ring = new HashRing({ hash: tableHash(table) });
+      for (const id of ['a', 'b', 'c']) ring.addNode(id);
+      ring.removeNode(leaver);
+      const why = `a#0 and b#0 share position 100; removeNode("${leaver}") must remove ${leaver}'s own token, leaving ${stayer}'s`;
+      expect(ring.nodeFor('on'), why).toBe(stayer);
+      expect(ring.nodeFor('below'), why).toBe(stayer);
+      expect(ring.replicasFor('on', 3), `${why}: the ring now holds ${stayer} and c`).toEqual([stayer, 'c']);
+    }
   });
 
   it('adding a node that is already there changes nothing', () => {

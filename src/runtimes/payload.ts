@@ -1,5 +1,5 @@
 import type { TestResult, Verdict } from '@baristas/grader';
-import type { ExplorationProgress } from '@baristas/sim/check';
+import type { ExplorationProgress } from '@baristas/sim/host';
 
 /**
  * The file tree mounted into a WebContainer for one run, and the command that grades it.

@@ -1,5 +1,5 @@
 import type { ExerciseMeta, RuntimeName, TestResult, Verdict } from '@baristas/grader';
-import type { ExplorationProgress } from '@baristas/sim/check';
+import type { ExplorationProgress } from '@baristas/sim/host';
 
 export interface GradeRequest {
   /** The exercise's id and time budgets, as declared in its `exercise.ts`. */

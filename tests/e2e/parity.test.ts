@@ -1,17 +1,17 @@
 /**
  * Verdict parity between the two runtimes a learner's Run can use: every exercise's solution,
- * starter and mutants are graded by the exercise bundle in a Chromium Web Worker (driven by the
+ * starter, alternatives and mutants are graded by the exercise bundle in a Chromium Web Worker (driven by the
  * same host session the site's worker runtime uses) and by the WebContainer payload (the tree
  * and command the site mounts into a WebContainer, run here in local Node). The verdicts must
  * agree test for test, and say what each file is known to deserve.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { bundleExercise, bundlePayloadRunner, listExercises, loadExercise, REPO_ROOT, SANDBOXES_DIR } from '@baristas/grader/build';
+import { bundleExercise, bundlePayloadRunner, learnerFile, learnerFiles, listExercises, loadExercise, REPO_ROOT } from '@baristas/grader/build';
 import type { ExerciseMeta, Verdict } from '@baristas/grader';
 import { launch } from './browser.ts';
 import type { StaticServer } from './static-server.ts';
@@ -20,19 +20,14 @@ import { runPayload } from '../fixtures/payload.ts';
 
 interface Case {
   exercise: string;
-  /** Relative to the exercise's sandbox: `solution.ts`, `starter.ts` or `mutants/<name>.ts`. */
+  /** Relative to the exercise's sandbox: `solution.ts`, `alternatives/<name>.ts`, `mutants/<name>.patch`… */
   file: string;
   expectPass: boolean;
 }
 
-const cases: Case[] = listExercises().flatMap((exercise) => [
-  { exercise, file: 'solution.ts', expectPass: true },
-  { exercise, file: 'starter.ts', expectPass: false },
-  ...readdirSync(join(SANDBOXES_DIR, exercise, 'mutants'))
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    .map((f) => ({ exercise, file: `mutants/${f}`, expectPass: false })),
-]);
+const cases: Case[] = listExercises().flatMap((exercise) =>
+  learnerFiles(exercise).map((f) => ({ exercise, file: f.path, expectPass: f.mustPass })),
+);
 
 /**
  * The page side of the worker runtime (src/runtimes/worker-runtime.ts) without Vite: the
@@ -124,14 +119,18 @@ const comparable = (v: Verdict) => ({
 });
 
 describe('verdict parity: browser worker and WebContainer payload (in local Node)', () => {
-  it('covers every exercise, each with a solution, a starter and mutants', () => {
+  it('covers every exercise, each with a solution, a starter, alternatives and mutants', () => {
     const ids = listExercises();
     expect(ids.length).toBeGreaterThan(0);
-    for (const id of ids) expect(cases.filter((c) => c.exercise === id && c.file.startsWith('mutants/')).length, id).toBeGreaterThan(0);
+    for (const id of ids) {
+      for (const folder of ['alternatives/', 'mutants/']) {
+        expect(cases.filter((c) => c.exercise === id && c.file.startsWith(folder)).length, `${id}: ${folder}`).toBeGreaterThan(0);
+      }
+    }
   });
 
   it.each(cases)('$exercise/$file: same verdict in both runtimes', async ({ exercise, file, expectPass }) => {
-    const source = readFileSync(join(SANDBOXES_DIR, exercise, file), 'utf8');
+    const source = learnerFile(exercise, file).source();
     const [inWorker, inPayload] = await Promise.all([
       gradeInWorker(exercise, source),
       runPayload(join(work, exercise, file.replace(/\W/g, '-')), { runner, bundle: bundles.get(exercise)!, source }),

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { traceDigest } from '@baristas/sim';
+import { traceDigest } from '@baristas/sim/host';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import type { TestResult } from '@baristas/grader';

@@ -6,13 +6,13 @@
  * focus back to the button.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { learnerFile } from '@baristas/grader/build';
 import { axeViolations, newContext, openEditor, pasteIntoEditor, useBuiltSite, watch } from './browser.ts';
 
 const ID = 'read-your-writes';
 const EXERCISE = `[data-exercise="${ID}"]`;
 // Reads any follower without checking that it has caught up with the session's own write.
-const mutant = readFileSync(`sandboxes/${ID}/mutants/no-index-check.ts`, 'utf8');
+const mutant = learnerFile(ID, 'mutants/no-index-check').source();
 const site = useBuiltSite({ beforeAll, afterAll });
 
 describe('results of a simulation exercise', () => {

@@ -10,8 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Trace } from '@baristas/sim';
-import { explore } from '@baristas/sim/check';
+import { explore } from '@baristas/sim/testing';
+import type { Trace } from '@baristas/sim/host';
 import { registerScenario } from '../../packages/sim/test/fixtures/register-scenario.ts';
 import { axeViolations, newContext, useBuiltSite, watch } from './browser.ts';
 

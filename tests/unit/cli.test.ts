@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { traceDigest, type Trace } from '@baristas/sim';
+import { type Trace, traceDigest } from '@baristas/sim/host';
 import { bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import { registerLearner } from '../../packages/grader/test/fixtures/register-learner.ts';

@@ -4,10 +4,10 @@
  * the Node host's, test for test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleExercise, bundlePayloadRunner, SANDBOXES_DIR } from '@baristas/grader/build';
+import { bundleExercise, bundlePayloadRunner, learnerFile } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import type { Verdict } from '@baristas/grader';
 import { payloadOutputReader, type PayloadEvent } from '../../src/runtimes/payload.ts';
@@ -31,8 +31,8 @@ const comparable = (v: Verdict) => ({
 });
 
 describe('the WebContainer payload, run in local Node', () => {
-  it.each(['solution.ts', 'starter.ts', 'mutants/no-wrap-around.ts'])('gives the same verdict as the Node host for %s', async (file) => {
-    const source = readFileSync(join(SANDBOXES_DIR, 'hash-ring', file), 'utf8');
+  it.each(['solution.ts', 'starter.ts', 'mutants/no-wrap-around.patch'])('gives the same verdict as the Node host for %s', async (file) => {
+    const source = learnerFile('hash-ring', file).source();
     const fromPayload = await runPayload(source, file.replace(/\W/g, '-'));
     const bundlePath = join(work, 'host-bundle.js');
     writeFileSync(bundlePath, bundle);
@@ -51,7 +51,7 @@ describe('the WebContainer payload, run in local Node', () => {
 describe('reading the payload’s streamed output', () => {
   it('hears every test and the exploration progress, whatever the chunking, and ends with the verdict', async () => {
     const id = 'read-your-writes';
-    const [ryw, source] = [await bundleExercise(id), readFileSync(join(SANDBOXES_DIR, id, 'solution.ts'), 'utf8')];
+    const [ryw, source] = [await bundleExercise(id), learnerFile(id, 'solution').source()];
     const dir = join(work, 'stream');
     writePayload(dir, { runner, bundle: ryw, source });
     // The output cut into 7-character pieces, splitting lines anywhere, as a stream may deliver it.

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundleExercise, bundlePayloadRunner, hasExamples, SANDBOXES_DIR } from '@baristas/grader/build';
+import { bundleExercise, bundlePayloadRunner, hasExamples, learnerFile } from '@baristas/grader/build';
 import { nestTree, terminalTree, type TerminalFiles } from '../../src/runtimes/payload.ts';
 import { writeTree } from '../fixtures/payload.ts';
 
@@ -41,7 +41,7 @@ function npmRun(dir: string, script: string, stdin?: string): Promise<{ code: nu
   });
 }
 
-const sandboxFile = (id: string, file: string) => readFileSync(join(SANDBOXES_DIR, id, file), 'utf8');
+const sandboxFile = (id: string, file: string) => learnerFile(id, file).source();
 
 describe('nestTree', () => {
   it('nests paths into folders, as WebContainer.mount takes them', () => {
@@ -81,7 +81,7 @@ describe('the terminal folder, run with local Node', () => {
   });
 
   it('`npm run grade` shows why a mutant fails, and says NOT YET', async () => {
-    const source = sandboxFile('hash-ring', 'mutants/no-wrap-around.ts');
+    const source = sandboxFile('hash-ring', 'mutants/no-wrap-around');
     const { code, stdout } = await npmRun(folder({ id: 'hash-ring', bundle: hashRing, source }), 'grade');
     expect(code).toBe(1);
     expect(stdout).toMatch(/^✗ .+\n {4}\S/m);

@@ -3,8 +3,8 @@
  * register, and one hand-driven run that exercises every fault the viewer shades.
  */
 import { describe, expect, it } from 'vitest';
-import { Simulation, type Trace, type TraceEvent } from '@baristas/sim';
-import { explore } from '@baristas/sim/check';
+import { Simulation, explore } from '@baristas/sim/testing';
+import type { Trace, TraceEvent } from '@baristas/sim/host';
 import { registerScenario } from '../../packages/sim/test/fixtures/register-scenario.ts';
 import { brief, describeEvent, layoutTrace, timeScale, validateTrace } from '../../src/components/trace/layout.ts';
 

@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ExerciseMeta } from './exercise.ts';
+import { findLearnerFile, listLearnerFiles, type LearnerFile } from './internal/learner-files.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../../..');
@@ -42,10 +43,42 @@ export function providedModules(id: string, sandboxesDir = SANDBOXES_DIR): Provi
     });
 }
 
+export {
+  MINIMUMS,
+  MutantPatchError,
+  formatMutantPatch,
+  mutantCommand,
+  parseMutantPatch,
+  type LearnerFile,
+  type LearnerFileKind,
+} from './internal/learner-files.ts';
+
+/** Every learner-side file of an exercise: solution, starter, alternatives, then mutants. */
+export const learnerFiles = (id: string, sandboxesDir = SANDBOXES_DIR): LearnerFile[] => listLearnerFiles(id, sandboxesDir);
+
+/** One learner-side file: `solution.ts`, `starter`, `alternatives/<name>`, `mutants/<name>` (extension optional). */
+export const learnerFile = (id: string, which: string, sandboxesDir = SANDBOXES_DIR): LearnerFile => findLearnerFile(id, which, sandboxesDir);
+
+/** The course's chapter folders (`content/NN-name`), sorted: what an exercise's `chapter` may name. */
+export function listChapters(contentDir = join(REPO_ROOT, 'content')): string[] {
+  return readdirSync(contentDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^\d\d-[a-z-]+$/.test(d.name))
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * An exercise's checked metadata. A `chapter` that names no chapter folder fails here, so a typo
+ * fails the site's and the bundles' build instead of linking the progress page to a 404.
+ */
 export async function loadExercise(id: string, sandboxesDir = SANDBOXES_DIR): Promise<ExerciseMeta> {
   const file = join(sandboxesDir, id, 'exercise.ts');
   const meta = ((await import(pathToFileURL(file).href)) as { default: ExerciseMeta }).default;
   if (meta.id !== id) throw new Error(`sandboxes/${id}/exercise.ts declares id "${meta.id}"; it must match its folder`);
+  const chapters = listChapters();
+  if (!chapters.includes(meta.chapter)) {
+    throw new Error(`sandboxes/${id}/exercise.ts: chapter "${meta.chapter}" is not a chapter folder; the chapters are ${chapters.join(', ')}`);
+  }
   return meta;
 }
 

@@ -6,8 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeReplay, describePlan } from '@baristas/sim/check';
-import { traceDigest } from '@baristas/sim';
+import { decodeReplay, describePlan, traceDigest } from '@baristas/sim/host';
 import { REPO_ROOT, SANDBOXES_DIR, bundleExercise, listExercises } from './build.ts';
 import { gradeWithBundle } from './node.ts';
 import { formatVerdict } from './internal/format.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleExercise } from '../src/build.ts';
+import { REPO_ROOT, bundleExercise, listChapters } from '../src/build.ts';
 import { gradeWithBundle } from '../src/node.ts';
 import { defineExercise } from '../src/exercise.ts';
 
@@ -132,5 +132,24 @@ describe('defineExercise', () => {
     expect(() =>
       defineExercise({ id: 'Bad Id', title: '', chapter: 'storage', exports: [], budgets: { testMs: -1 } }),
     ).toThrow(/id must be kebab-case.*title must be.*chapter must name.*exports must list.*budgets.testMs must be a positive/);
+  });
+});
+
+describe('an exercise’s chapter', () => {
+  it('must name a chapter folder: a typo fails the bundle’s build, naming the chapters there are', async () => {
+    // Inside the repository, so the copied exercise.ts still resolves @baristas/grader.
+    mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
+    const sandboxes = mkdtempSync(join(REPO_ROOT, '.cache', 'chapter-check-'));
+    try {
+      cpSync(join(fixtures, 'probe'), join(sandboxes, 'probe'), { recursive: true });
+      const meta = join(sandboxes, 'probe', 'exercise.ts');
+      writeFileSync(meta, readFileSync(meta, 'utf8').replace("chapter: '01-storage'", "chapter: '05-synchronisation'"));
+      expect(listChapters()).toContain('05-synchronization');
+      await expect(bundleExercise('probe', sandboxes)).rejects.toThrow(
+        /chapter "05-synchronisation" is not a chapter folder; the chapters are 01-storage, 02-cap, .*05-synchronization/,
+      );
+    } finally {
+      rmSync(sandboxes, { recursive: true, force: true });
+    }
   });
 });

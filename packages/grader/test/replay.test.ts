@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { traceDigest } from '@baristas/sim';
+import { traceDigest } from '@baristas/sim/host';
 import { bundleExercise, bundlePayloadRunner } from '../src/build.ts';
 import { gradeWithBundle } from '../src/node.ts';
 import type { Verdict } from '../src/index.ts';

@@ -1,4 +1,4 @@
-import { Simulation } from '../src/index.ts';
+import { Simulation } from '../src/testing.ts';
 
 /**
  * The raw engine workload: `pairs` pairs of nodes bounce `inFlight` messages each back and

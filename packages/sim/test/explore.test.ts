@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { traceDigest, type Simulation } from '../src/index.ts';
-import {
-  ExplorationFailure,
-  ReplaySkip,
-  assertExploration,
-  decodeReplay,
-  describePlan,
-  encodeReplay,
-  explore,
-  generatePlan,
-  planForSeed,
-  replayMode,
-  runScenario,
-  type Exploration,
-  type ExplorationViolated,
-  type FaultPlan,
-  type FaultSpace,
-  type Scenario,
-} from '../src/check.ts';
+import { type Simulation, ExplorationFailure, assertExploration, explore, generatePlan, planForSeed, runScenario, type Exploration, type ExplorationViolated, type FaultPlan, type FaultSpace, type Scenario } from '../src/testing.ts';
+import { traceDigest, ReplaySkip, decodeReplay, describePlan, encodeReplay, replayMode } from '../src/host.ts';
 import { deriveRandom } from '../src/internal/random.ts';
 import { respectsCrashLimit } from '../src/internal/plan.ts';
 import { registerScenario } from './fixtures/register-scenario.ts';

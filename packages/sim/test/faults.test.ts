@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation, VIRTUAL_EPOCH_MS, traceDigest, type NodeFactory, type TraceEvent } from '../src/index.ts';
+import { Simulation, VIRTUAL_EPOCH_MS, type NodeFactory } from '../src/testing.ts';
+import { type TraceEvent, traceDigest } from '../src/host.ts';
 
 const ofType = <T extends TraceEvent['type']>(events: TraceEvent[], type: T) =>
   events.filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);

@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CasRegisterInput, KvInput, Operation } from '../src/check.ts';
+import type { CasRegisterInput, KvInput, Operation } from '../src/testing.ts';
 
 /** Where the Porcupine data lives: copied into the repository with its licence, so a clone stands alone. */
 export const PORCUPINE_DIR = fileURLToPath(new URL('./data/porcupine/', import.meta.url));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Simulation, hash32, traceDigest, type NodeFactory } from '../src/index.ts';
+import { hash32 } from '../src/index.ts';
+import { Simulation, type NodeFactory } from '../src/testing.ts';
+import { traceDigest } from '../src/host.ts';
 import { EventQueue } from '../src/internal/queue.ts';
 
 /** Reference murmur3_x86_32 over TextEncoder bytes, written the textbook way. */

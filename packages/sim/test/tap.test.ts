@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../src/index.ts';
-import { tapSends } from '../src/check.ts';
+import { Simulation, tapSends } from '../src/testing.ts';
 
 describe('tapSends', () => {
   it('reports each send before it goes out, and the message still arrives', () => {

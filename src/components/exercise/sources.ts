@@ -9,6 +9,8 @@ const briefs = import.meta.glob<MarkdownModule>('/sandboxes/*/brief.md', { eager
 const hints = import.meta.glob<MarkdownModule>('/sandboxes/*/hints.md', { eager: true });
 // Only which exercises have visible examples (the terminal offers `npm run examples`). As raw
 // text and never loaded: a module glob would have Vite compile test files for the site.
+// The chapter folders, to check each exercise's `chapter` (a typo would link the progress page to a 404).
+const chapters = Object.keys(import.meta.glob('/content/*/index.mdx', { query: '?raw' })).map((path) => path.split('/')[2]!);
 const examples = new Set(Object.keys(import.meta.glob('/sandboxes/*/examples.test.ts', { query: '?raw' })).map((path) => path.split('/')[2]));
 
 /** Everything the page shows of one exercise; throws at build time for an unknown id. */
@@ -19,6 +21,9 @@ export function exerciseSources(id: string) {
   const brief = briefs[`${dir}/brief.md`];
   if (!meta || starter === undefined || !brief) {
     throw new Error(`<Exercise id="${id}">: sandboxes/${id} needs exercise.ts, starter.ts and brief.md`);
+  }
+  if (!chapters.includes(meta.chapter)) {
+    throw new Error(`sandboxes/${id}/exercise.ts: chapter "${meta.chapter}" is not a chapter folder; the chapters are ${chapters.sort().join(', ')}`);
   }
   return { meta, starter, Brief: brief.Content, Hints: hints[`${dir}/hints.md`]?.Content, hasExamples: examples.has(id) };
 }

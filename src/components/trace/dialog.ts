@@ -3,7 +3,7 @@
  * diagram needs more width than the chapter's column, and a native <dialog> gives focus
  * containment and Escape to close for free.
  */
-import type { Trace } from '@baristas/sim';
+import type { Trace } from '@baristas/sim/host';
 import { renderTraceViewer, type TraceViewerHandle } from './viewer.ts';
 
 let dialogs = 0;

@@ -3,7 +3,7 @@
  * shaded spans, operation bars and point marks, each tied back to the event index it came
  * from. Pure data (no DOM), so it is tested in Node and the viewer only has to paint it.
  */
-import type { Trace, TraceEvent } from '@baristas/sim';
+import type { Trace, TraceEvent } from '@baristas/sim/host';
 
 export type LaneKind = 'client' | 'node';
 

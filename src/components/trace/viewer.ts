@@ -6,7 +6,7 @@
  * details and the node's log. The text list of events is the accessible alternative: every
  * event the diagram draws is a button there, and both move the same cursor.
  */
-import type { Trace } from '@baristas/sim';
+import type { Trace } from '@baristas/sim/host';
 import { brief, clip, describeEvent, layoutTrace, timeScale, type TraceLayout } from './layout.ts';
 import './trace.css';
 

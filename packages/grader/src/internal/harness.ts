@@ -3,7 +3,7 @@
  * WebContainer, Node worker thread) runs exactly this code. It loads the learner's module,
  * runs the collected hidden tests in order, and reports each one as a message.
  */
-import { ReplaySkip, decodeReplay, explorationProgress, replayMode } from '@baristas/sim/check';
+import { ReplaySkip, decodeReplay, explorationProgress, replayMode } from '@baristas/sim/host';
 import type { ExerciseMeta } from '../exercise.ts';
 import { hardenIntrinsics } from './harden.ts';
 import { LearnerLoadError, compileLearner, describeError, learnerLocation, type LearnerFactory, type LearnerModule } from './learner.ts';

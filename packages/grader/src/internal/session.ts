@@ -4,7 +4,7 @@
  * Node a worker_threads factory. A test that exceeds its budget gets its worker terminated,
  * is marked `timeout`, and a fresh worker resumes at the next test.
  */
-import type { ExplorationProgress } from '@baristas/sim/check';
+import type { ExplorationProgress } from '@baristas/sim/host';
 import { DEFAULT_BUDGETS, type ExerciseMeta } from '../exercise.ts';
 import type { HarnessMessage, HarnessRequest, LoadProblem, RuntimeName, TestResult, Verdict } from './verdict.ts';
 

@@ -1,8 +1,7 @@
 /** Where a verdict was produced. */
 export type RuntimeName = 'worker' | 'webcontainer' | 'node';
 
-import type { Trace } from '@baristas/sim';
-import type { ExplorationProgress } from '@baristas/sim/check';
+import type { Trace, ExplorationProgress } from '@baristas/sim/host';
 
 /**
  * How one hidden test ended. `error`: the learner's code threw; `fail`: an expectation did not

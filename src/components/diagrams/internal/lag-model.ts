@@ -9,7 +9,8 @@
  * sent afterwards, as on a real network. Virtual time moves only when asked (`advanceTo`), so
  * a sequence of actions always gives the same picture.
  */
-import { Simulation, type Node, type Handlers, type Storage } from '@baristas/sim';
+import type { Node, Handlers, Storage } from '@baristas/sim';
+import { Simulation } from '@baristas/sim/testing';
 import { runSim } from './run.ts';
 
 export const LEADER = 'barista-1';

@@ -12,7 +12,8 @@
  * heal the notepads converge, last writer wins. Every action runs the network for `STEP_MS`
  * of virtual time, so a sequence of actions always gives the same picture.
  */
-import { Simulation, type Handlers, type Node, type Storage } from '@baristas/sim';
+import type { Handlers, Node, Storage } from '@baristas/sim';
+import { Simulation } from '@baristas/sim/testing';
 import { runSim } from './run.ts';
 
 export const SIDES = { original: ['barista-1', 'barista-2'], station: ['barista-3'] } as const;

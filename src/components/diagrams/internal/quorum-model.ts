@@ -10,7 +10,8 @@
  * Changing N, R or W starts a fresh store: the overlap argument is about writes and reads made
  * with the same settings.
  */
-import { Simulation, type Handlers, type Node, type Storage } from '@baristas/sim';
+import type { Handlers, Node, Storage } from '@baristas/sim';
+import { Simulation } from '@baristas/sim/testing';
 import { runSim } from './run.ts';
 
 export const N_MAX = 5;

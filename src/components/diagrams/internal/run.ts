@@ -6,7 +6,7 @@
  * promise after every run: a leak would make the rest of the page (animations, Starlight's own
  * scripts) read a frozen clock, which is far worse than a loud error.
  */
-import type { RunOptions, RunResult, Simulation } from '@baristas/sim';
+import type { RunOptions, RunResult, Simulation } from '@baristas/sim/testing';
 
 type Slot = [target: Record<string, unknown>, key: string, real: unknown];
 
