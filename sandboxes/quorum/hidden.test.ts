@@ -379,7 +379,7 @@ function checkQuorums(sim: Simulation, wire: Wire, quorum: { r: number; w: numbe
             'read-repair',
             `when ${holders.size === 0 ? 'no barista was' : `only ${names(holders)} ${holders.size === 1 ? 'was' : 'were'}`} ` +
               `known to hold that version or a newer one; W = ${w}. ` +
-              'Before answering, send the newest version to the baristas that answered with an older one (and, if that is not W yet, to those that did not answer), ' +
+              'Before answering, send the newest version to the baristas that answered with an older one, even of the same value (and, if that is not W yet, to those that did not answer), ' +
               'and wait until W hold it: otherwise a later read may miss it and go back to an older value.',
           );
         }
@@ -463,9 +463,17 @@ const KEYS = ['ada', 'sam'];
 const DRINKS = ['flat white', 'oat latte', 'double espresso', 'cortado', 'mocha', 'chai', 'cold brew', 'americano'];
 
 /**
- * Customers at random tills, each waiting for an answer before asking again: writes (with
- * values unique in the run) and reads of two regulars' usual orders. Returns a test for
- * "every customer is done".
+ * The house favourites: regulars order them again and again, so one value is written at many
+ * versions. A till or barista that tells versions apart by their values is caught by these.
+ */
+const FAVOURITES = ['flat white', 'oat latte'];
+/** The share of writes that order a favourite again; the others write a value unique in the run. */
+const REPEAT_SHARE = 0.5;
+
+/**
+ * Customers at random tills, each waiting for an answer before asking again: writes (half of
+ * them a favourite ordered again, the others a value unique in the run) and reads of two
+ * regulars' usual orders. Returns a test for "every customer is done".
  */
 function customers(
   sim: Simulation,
@@ -480,7 +488,10 @@ function customers(
     timeoutMs: options.timeoutMs,
     input: (client, index, ctx): CustomerRequest => {
       const key = KEYS[ctx.int(0, KEYS.length - 1)]!;
-      if (ctx.random() < options.writeShare) return { op: 'write', key, value: `${DRINKS[ctx.int(0, DRINKS.length - 1)]} #${client.slice(9)}.${index}` };
+      if (ctx.random() < options.writeShare) {
+        const value = ctx.random() < REPEAT_SHARE ? FAVOURITES[ctx.int(0, FAVOURITES.length - 1)]! : `${DRINKS[ctx.int(0, DRINKS.length - 1)]} #${client.slice(9)}.${index}`;
+        return { op: 'write', key, value };
+      }
       return { op: 'read', key };
     },
   });
@@ -578,6 +589,21 @@ describe('a barista (replica)', () => {
       const held = answerTo(manager, 2 * n + 1, 'get-ok', 'a get of ada');
       expect(held.value, `after a put of ${show(s.value)} at ${s.version.counter}:${s.version.writer}, b1 must hold ${show(s.keeps)}: ${s.why}`).toBe(s.keeps);
     });
+  });
+
+  it('stores a newer version of the drink it already holds, when a regular orders the same drink again', () => {
+    const manager = baristaAlone([
+      (m) => m.put('b1', 'ada', 'flat white', { counter: 1, writer: 't1' }),
+      (m) => m.put('b1', 'ada', 'flat white', { counter: 2, writer: 't2' }),
+      (m) => m.get('b1', 'ada'),
+    ]);
+    answerTo(manager, 0, 'put-ok', 'a put of ada');
+    answerTo(manager, 1, 'put-ok', 'a second put of ada');
+    expect(
+      answerTo(manager, 2, 'get-ok', 'a get of ada'),
+      'after "flat white" at 1:t1 and then "flat white" again at 2:t2, b1 must hold version 2:t2: a put is kept by its version, ' +
+        'even when its value is the one already held (otherwise b1 acknowledges 2:t2 but keeps 1:t1, and a read through b1 misses that write)',
+    ).toMatchObject({ value: 'flat white', version: { counter: 2, writer: 't2' } });
   });
 
   it('still has what it stored after it crashes and restarts', () => {
@@ -721,6 +747,56 @@ describe('a till (coordinator), no faults', () => {
     sim.heal();
     const held = inspect(sim, manager, ['b2'], ['ada']).get('ada')!;
     expect(held.b2, 'after the read, b2 must hold the repaired value').toBe('"oat latte" at version 3:t2');
+  });
+
+  it('a write of the drink every barista already holds still stores its new version on them', () => {
+    const { sim, wire, manager } = quietShop();
+    sim.schedule(0, () => {
+      for (const b of BARISTAS_3) manager.put(b, 'ada', 'oat latte', { counter: 1, writer: 't2' });
+    });
+    const ops = oneCustomer(sim, 40, [{ till: 't1', input: { op: 'write', key: 'ada', value: 'oat latte' } }]);
+    sim.run({ untilMs: 1_000 });
+    const write = expectOk(ops[0], 'the write ada = "oat latte" over "oat latte" at 1:t2');
+    expect(write.version, 'every barista held ada at 1:t2, so the write takes { counter: 2, writer: "t1" }, whatever its value').toEqual({ counter: 2, writer: 't1' });
+    const acked = holdersShown(wire.tills.get('t1')!, 'ada', write.version, wire.replied.get(ops[0]!.id)!, true);
+    expect(
+      acked.size,
+      'before answering, the write must send its new version to the baristas and hear W = 2 put-oks for it, even from baristas ' +
+        'that already hold the same drink at an older version: they hold the value, not this write',
+    ).toBeGreaterThanOrEqual(2);
+    const held = inspect(sim, manager, BARISTAS_3, ['ada']).get('ada')!;
+    for (const barista of BARISTAS_3) {
+      expect(held[barista], `${barista} must hold the write’s version: a barista keeps a put by its version, even of the value it already holds`).toBe(
+        '"oat latte" at version 2:t1',
+      );
+    }
+  });
+
+  it('a read repairs a barista that holds the same drink at an older version before it answers', () => {
+    const { sim, wire, manager } = quietShop();
+    // ada ordered an oat latte (1:t1), then a flat white (2:t1), then an oat latte again (3:t2);
+    // b2 missed the last two writes, b3 the last one.
+    sim.schedule(0, () => {
+      manager.put('b1', 'ada', 'oat latte', { counter: 3, writer: 't2' });
+      manager.put('b2', 'ada', 'oat latte', { counter: 1, writer: 't1' });
+      manager.put('b3', 'ada', 'flat white', { counter: 2, writer: 't1' });
+    });
+    // b3 is cut off, so the read hears b1 (3:t2) and b2 (1:t1): the same drink, at different versions.
+    sim.schedule(30, () => sim.partition([['b3']]));
+    const ops = oneCustomer(sim, 40, [{ till: 't1', input: { op: 'read', key: 'ada' } }]);
+    sim.run({ untilMs: 1_000 });
+    const read = expectOk(ops[0], 'a read of ada with b3 cut off');
+    expect(read, 'b1 holds 3:t2 and b2 the older 1:t1: the read must return 3:t2').toMatchObject({ value: 'oat latte', version: { counter: 3, writer: 't2' } });
+    const holders = holdersShown(wire.tills.get('t1')!, 'ada', { counter: 3, writer: 't2' }, wire.replied.get(ops[0]!.id)!, false);
+    expect(
+      [...holders].sort(),
+      'b2 answered with "oat latte" at 1:t1: the same drink as b1’s 3:t2, but an older write. Before answering, the read must ' +
+        'send 3:t2 to b2 and wait for its put-ok (compare versions, not values): otherwise only b1 holds 3:t2, and a read that hears ' +
+        'b2 and b3 returns the older flat white',
+    ).toEqual(['b1', 'b2']);
+    sim.heal();
+    const held = inspect(sim, manager, ['b2'], ['ada']).get('ada')!;
+    expect(held.b2, 'after the read, b2 must hold the repaired version').toBe('"oat latte" at version 3:t2');
   });
 });
 
@@ -945,6 +1021,7 @@ describe('concurrent writers', () => {
         const manager = addManager(sim);
         // Three customers, one at each till, change the same order at (nearly) the same moment,
         // one order after another: all three read the same version and write the next counter.
+        // Every other order, all three ask for the same favourite drink.
         const tills = ['t1', 't2', 't3'];
         const rounds = tills.map(() => [] as OperationRecord[]);
         tills.forEach((till, j) => {
@@ -953,7 +1030,10 @@ describe('concurrent writers', () => {
             const key = BURST_KEYS[i];
             if (key === undefined) return;
             sim.schedule(Math.max(sim.nowMs, 80 * i + context.int(0, 3)), () => {
-              void customer.invoke(till, { op: 'write', key, value: `${DRINKS[context.int(0, DRINKS.length - 1)]} #${j + 1}.${i}` }, (op) => {
+              const unique = `${DRINKS[context.int(0, DRINKS.length - 1)]} #${j + 1}.${i}`;
+              // In every other round all three order the same favourite: one value, three versions.
+              const value = i % 2 === 1 ? FAVOURITES[(i >> 1) % FAVOURITES.length]! : unique;
+              void customer.invoke(till, { op: 'write', key, value }, (op) => {
                 rounds[j]!.push(op);
                 next(i + 1);
               });
@@ -1001,7 +1081,7 @@ describe('concurrent writers', () => {
               property: 'convergence',
               message:
                 `After the network healed and a read of ${key} at ALL (r = w = 3) had run, the baristas disagree about ${key}: ${text}. ` +
-                'Every barista must order two writes the same way (counter first, then writer id), and a read must repair every barista that answered with an older version.',
+                'Every barista must order two writes the same way (counter first, then writer id), and a read must repair every barista that answered with an older version, even one of the same value.',
             };
           }
         }
