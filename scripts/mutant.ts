@@ -11,7 +11,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, SANDBOXES_DIR, formatMutantPatch, learnerFile, listExercises, parseMutantPatch } from '@baristas/grader/build';
+import {
+  MutantPatchError,
+  REPO_ROOT,
+  SANDBOXES_DIR,
+  applyMutantLoosely,
+  formatMutantPatch,
+  learnerFile,
+  listExercises,
+  parseMutantPatch,
+} from '@baristas/grader/build';
 import { failedTests, sandboxGrader } from './lib/sandbox-grader.ts';
 
 const { values, positionals } = parseArgs({
@@ -47,10 +56,30 @@ const show = (path: string) => relative(process.cwd(), path);
 const existing = existsSync(patchPath) ? parseMutantPatch(readFileSync(patchPath, 'utf8'), show(patchPath)) : undefined;
 
 if (!values.save) {
-  const source = existing ? learnerFile(exercise!, `mutants/${name}`).source() : readFileSync(join(sandbox, 'solution.ts'), 'utf8');
+  const solution = readFileSync(join(sandbox, 'solution.ts'), 'utf8');
+  let source = solution;
+  let what = 'A copy of the solution';
+  if (existing) {
+    try {
+      source = learnerFile(exercise!, `mutants/${name}`).source();
+      what = 'The mutant';
+    } catch (error) {
+      if (!(error instanceof MutantPatchError)) throw error;
+      // The solution moved under the patch: apply it as loosely as it takes, or hand over the
+      // solution with the old diff to redo by hand.
+      const fuzz = [1, 2, 3, 5, 8].find((f) => applyMutantLoosely(solution, existing, f) !== false);
+      if (fuzz !== undefined) {
+        source = applyMutantLoosely(solution, existing, fuzz) as string;
+        what = `The patch no longer applies exactly; applied allowing ${fuzz} changed context line(s) per hunk, the mutant`;
+      } else {
+        what = `The patch no longer applies even loosely. Redo this change by hand:\n\n${existing.diff}\n\nA copy of the current solution`;
+      }
+    }
+  }
   mkdirSync(dirname(editPath), { recursive: true });
   writeFileSync(editPath, source);
-  console.log(`${existing ? 'The mutant' : 'A copy of the solution'} is in ${show(editPath)}.`);
+  console.log(`${what} is in ${show(editPath)}.`);
+  if (existing) console.log(`It should still be wrong this way: ${existing.description}`);
   console.log(`Edit it (break one thing), then: npm run mutant -- ${exercise} ${name} --save${existing ? '' : ' --describe "what is wrong, in a sentence"'}`);
 } else {
   if (!existsSync(editPath)) fail(`nothing to save: run \`npm run mutant -- ${exercise} ${name}\` first, then edit ${show(editPath)}`);

@@ -15,6 +15,7 @@ import {
   type Scenario,
   type ScenarioContext,
 } from '@baristas/sim/check';
+import type { ClientRequest, Mode, ReplicaOptions } from './provided/protocol.ts';
 
 /** The High Street shop has three tills, the Station shop two: the High Street is a majority. */
 const HIGH = ['high1', 'high2', 'high3'];
@@ -33,8 +34,7 @@ const CLIENT_TIMEOUT_MS = 1_000;
 /** After the line comes back, AP tills must agree within this long. */
 const SETTLE_MS = 500;
 
-type Mode = 'cp' | 'ap';
-type Input = { op: 'read' } | { op: 'write'; value: string };
+type Input = ClientRequest;
 
 // ---- The shops --------------------------------------------------------------------------
 
@@ -42,7 +42,8 @@ type Input = { op: 'read' } | { op: 'write'; value: string };
 function openShops(sim: Simulation, mode: Mode, tills: string[] = TILLS, clocks: Record<string, ClockOptions> = {}): void {
   for (const id of tills) {
     const peers = tills.filter((t) => t !== id);
-    sim.addNode(id, (node) => newInstance().createReplica(node, { peers, mode }) as Handlers, clocks[id] ? { clock: clocks[id] } : {});
+    const options = (): ReplicaOptions => ({ peers: [...peers], mode });
+    sim.addNode(id, (node) => newInstance().createReplica(node, options()) as Handlers, clocks[id] ? { clock: clocks[id] } : {});
   }
 }
 
@@ -573,6 +574,63 @@ describe('CP mode: refuse rather than answer wrong', () => {
     ).toBe('flat white');
   });
 
+  it('a till that restarts does not take answers to its requests from before the crash for answers to new ones', () => {
+    // Every message takes 5 ms. station1's write of "mocha" reaches its second round at about
+    // 110 ms, when the line slows to 100 ms a message: its stores reach the others at about
+    // 210 ms, and their answers come back at about 215 ms. station1 crashes at 115 ms and is
+    // back at 120 ms; its next write, of "latte", starts at 202 ms and is in its second round
+    // when those old answers arrive, while its own second-round messages are lost at 212 ms.
+    const { sim, ask, run } = scripted('cp', { fixedDelayMs: 5 });
+    const before = ask(0, 'high1', { op: 'write', value: 'flat white' });
+    const mocha = ask(100, 'station1', { op: 'write', value: 'mocha' });
+    sim.schedule(108, () => sim.configureNetwork({ delay: { kind: 'fixed', ms: 100 } }));
+    sim.schedule(111, () => sim.configureNetwork({ delay: { kind: 'fixed', ms: 5 } }));
+    sim.schedule(115, () => sim.crash('station1'));
+    sim.schedule(120, () => sim.restart('station1'));
+    const latte = ask(202, 'station1', { op: 'write', value: 'latte' });
+    sim.schedule(211, () => sim.configureNetwork({ dropProbability: 1 }));
+    sim.schedule(213, () => sim.configureNetwork({ dropProbability: 0 }));
+    sim.schedule(220, () => sim.partition([['station1']]));
+    const read = ask(250, 'high2', { op: 'read' });
+    run(2_000);
+    expectServed(before, 'every till was reachable, so the write must be confirmed', SERVE_MS);
+    for (const step of [mocha, latte]) expect(answerOf(step()).kind, `${cap(describeOp(step()))}: ${SHAPES}`).not.toBe('malformed');
+    const value = expectServed(read, 'high2 could reach four of five tills', SERVE_MS).value;
+    if (answerOf(latte()).kind === 'served') {
+      expect(
+        value,
+        `${cap(describeOp(latte()))}; then ${describeOp(read())}. station1 had crashed and restarted at 115–120 ms, and the ` +
+          'answers the others sent at 210 ms were to its write of "mocha" from before the crash, not to "latte": a confirmed write ' +
+          'was lost. Never reuse a request id, not even after a restart: keep the counter in node.storage (or make ids unique another way)',
+      ).toBe('latte');
+    }
+    expectHolds(checkCpLinearizable(sim));
+  });
+
+  it('writing a value that was written before is a new write, and later reads return it', () => {
+    // station2 is cut off while "cortado" replaces "flat white", so its own copy still says
+    // "flat white" when a customer there orders "flat white" again.
+    const { sim, ask, run } = scripted('cp');
+    const first = ask(0, 'high1', { op: 'write', value: 'flat white' });
+    sim.schedule(100, () => sim.partition([['station2']]));
+    const cortado = ask(150, 'high2', { op: 'write', value: 'cortado' });
+    sim.schedule(250, () => sim.heal());
+    const again = ask(300, 'station2', { op: 'write', value: 'flat white' });
+    const read = ask(400, 'high3', { op: 'read' });
+    run(2_000);
+    expectServed(first, 'every till was reachable, so the write must be confirmed', SERVE_MS);
+    expectServed(cortado, 'high2 could reach four of five tills', SERVE_MS);
+    expectServed(again, 'every till was reachable again, so the write must be confirmed', SERVE_MS);
+    const value = expectServed(read, 'every till was reachable', SERVE_MS).value;
+    expect(
+      value,
+      `"cortado" was confirmed at high2 at ${cortado().returnMs} ms while station2 was cut off; then ${describeOp(again())}; then ` +
+        `${describeOp(read())}. The second "flat white" is a new write, newer than "cortado", even though station2's own copy ` +
+        'already said "flat white": it too must reach a majority with a new version before it is confirmed',
+    ).toBe('flat white');
+    expectHolds(checkCpLinearizable(sim));
+  });
+
   it('every history is linearizable despite partitions, lost, duplicated and delayed messages, crashes and skewed clocks', () => {
     const scenario: Scenario = {
       name: 'cp-linearizable',
@@ -708,6 +766,55 @@ describe('AP mode: always answer, agree later', () => {
         : `${result.message} Here high1 and station2 each took their first order at 0 ms: two versions with the same counter. ` +
             'Break such ties the same way at every till, by till name.',
     ).toBe('ok');
+  });
+
+  it('of two orders with the same counter, every till keeps the one from the till whose name sorts last', () => {
+    // Every message takes 10 ms, so neither till has heard of the other's order when it takes
+    // its own: both are a first order, with counter 1. high1's arrives everywhere last.
+    const { ask, run, sim } = scripted('ap', { fixedDelayMs: 10 });
+    ask(0, 'station2', { op: 'write', value: 'mocha' });
+    ask(5, 'high1', { op: 'write', value: 'flat white' });
+    const audit = auditAt(sim, SETTLE_MS);
+    run(1_500);
+    expectHolds(checkConverged(sim, audit(), 0));
+    for (const till of TILLS) {
+      const value = valueOf(audit().get(till)!);
+      expect(
+        value,
+        `station2 took "mocha" at 0 ms and high1 took "flat white" at 5 ms, each before hearing of the other: two versions with ` +
+          `counter 1. The tie goes to the higher till name in plain string order, "station2" > "high1", so every till must keep ` +
+          `"mocha", whichever copy arrived last; ${till} kept ${show(value)}`,
+      ).toBe('mocha');
+    }
+  });
+
+  it('an order a till takes after a crash and restart still wins over the orders it had seen before the crash', () => {
+    // station1 shows "espresso" to a customer, crashes, and comes back cut off from the others,
+    // so that all it knows after the restart is what it kept in node.storage.
+    const { sim, ask, run } = scripted('ap');
+    ask(0, 'high1', { op: 'write', value: 'americano' });
+    ask(20, 'high1', { op: 'write', value: 'espresso' });
+    const seen = ask(300, 'station1', { op: 'read' });
+    sim.schedule(320, () => sim.crash('station1'));
+    sim.schedule(330, () => sim.partition([['station1']]));
+    sim.schedule(340, () => sim.restart('station1'));
+    const latte = ask(360, 'station1', { op: 'write', value: 'latte' });
+    sim.schedule(400, () => sim.heal());
+    const audit = auditAt(sim, 400 + SETTLE_MS);
+    run(1_500);
+    const why = 'in AP mode a till answers at once from its own copy';
+    expect(expectServed(seen, why, AP_ANSWER_MS).value, 'station1 was read 280 ms after "espresso" was written at high1, with no fault: the copy must have reached it').toBe(
+      'espresso',
+    );
+    expectServed(latte, why, AP_ANSWER_MS);
+    expectHolds(checkConverged(sim, audit(), 400));
+    const final = valueOf(audit().get('high1')!);
+    expect(
+      final,
+      `every till ended up with ${show(final)}, but station1 showed "espresso" to a customer at 300 ms, crashed at 320 ms, was back ` +
+        'at 340 ms and took "latte" at 360 ms: "latte" came later in causal order and must win. A restart must not set a till back: ' +
+        'keep its copy and its Lamport counter in node.storage',
+    ).toBe('latte');
   });
 
   /** Lost, duplicated and delayed messages, partitions, and tills that crash and come back. */

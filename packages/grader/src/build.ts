@@ -46,6 +46,7 @@ export function providedModules(id: string, sandboxesDir = SANDBOXES_DIR): Provi
 export {
   MINIMUMS,
   MutantPatchError,
+  applyMutantLoosely,
   formatMutantPatch,
   mutantCommand,
   parseMutantPatch,

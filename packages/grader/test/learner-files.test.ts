@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MutantPatchError, formatMutantPatch, learnerFile, learnerFiles, parseMutantPatch } from '../src/build.ts';
+import { MutantPatchError, applyMutantLoosely, formatMutantPatch, learnerFile, learnerFiles, parseMutantPatch } from '../src/build.ts';
+import { readFileSync } from 'node:fs';
 
 const SOLUTION = ['export function owner(keys: string[], key: string): number {', '  const i = keys.indexOf(key);', '  return i < 0 ? 0 : i;', '}', ''].join('\n');
 const MUTATED = SOLUTION.replace('return i < 0 ? 0 : i;', 'return i;');
@@ -54,6 +55,15 @@ describe('learner files', () => {
     // Only a line next to the change differs; a fuzzy apply would accept it.
     const dir = sandbox(SOLUTION.replace('  const i = keys.indexOf(key);', '  const i = keys.lastIndexOf(key);'));
     expect(() => learnerFile('demo', 'mutants/no-default', dir).source()).toThrow(/no longer applies/);
+  });
+
+  it('lets the mutant command carry a stale patch over loosely, while grading stays exact', () => {
+    // A context line two lines above the change differs (the lines next to it must match).
+    const moved = SOLUTION.replace('key: string): number {', 'key: string): number /* index */ {');
+    const dir = sandbox(moved);
+    const patch = parseMutantPatch(readFileSync(join(dir, 'demo', 'mutants', 'no-default.patch'), 'utf8'), 'no-default.patch');
+    expect(applyMutantLoosely(moved, patch, 1)).toBe(moved.replace('return i < 0 ? 0 : i;', 'return i;'));
+    expect(() => learnerFile('demo', 'mutants/no-default', dir).source()).toThrow(MutantPatchError);
   });
 
   it('refuses a header without a description or a Killed-by test, or with an unknown field', () => {

@@ -94,10 +94,18 @@ export function applyMutant(exercise: string, name: string, solution: string, pa
   if (result === false) {
     throw new MutantPatchError(
       `sandboxes/${exercise}/mutants/${name}.patch no longer applies to solution.ts. ` +
-        `Run \`${mutantCommand(exercise, name)}\`, bring the mutated file up to date with the solution, then save it with \`--save\`.`,
+        `Run \`${mutantCommand(exercise, name)}\`, check the mutated file (the command applies the old diff as far as it still fits), then save it with \`--save\`.`,
     );
   }
   return result;
+}
+
+/**
+ * For `npm run mutant` only, to help bring a stale patch up to date: the solution with the diff
+ * applied allowing up to `fuzzFactor` changed context lines per hunk, or false. Never for grading.
+ */
+export function applyMutantLoosely(solution: string, patch: MutantPatch, fuzzFactor: number): string | false {
+  return applyPatch(solution, patch.diff, { fuzzFactor });
 }
 
 const stem = (file: string): string => file.replace(/\.(ts|patch)$/, '');
