@@ -174,7 +174,11 @@ function checkReadYourWrites(sim: Simulation, wire: Wire, crashes: PlannedCrash[
         message:
           `Session ${session} answered a read of ${input.key} with ${show(out.value)}, ` +
           (got ? `which was written to ${got.key}, not ${input.key}` : 'which nobody wrote') +
-          ': answer a read with the value from the read-ok for that very request (match answers by req).',
+          ': answer a read with the value from the read-ok for that very request (match answers by req)' +
+          (crashes.some((c) => c.node === session && c.atMs <= read.callMs)
+            ? `. ${session} had restarted before this read: answers to requests sent before a restart still arrive after it, ` +
+              'so a request id must never be used again, for reads as well as writes (keep the counter in node.storage).'
+            : '.'),
         operations: [read.id],
       };
     }
@@ -227,28 +231,37 @@ function checkEveryOpAnswered(sim: Simulation): CheckResult {
 const KEYS = ['ada', 'sam', 'kim'];
 
 /**
- * Each session's customer writes (20–40 % of operations, unique values) and reads, mostly
- * the order it changed last: those are the reads read-your-writes is about.
+ * Each session's customers write (20–40 % of operations, unique values) and read, mostly the
+ * order they changed last: those are the reads read-your-writes is about. With more than one
+ * customer per session, their requests overlap: the session has several in flight at once.
  */
-function shopWorkload(sim: Simulation, context: ScenarioContext, options: { ops: number; writeShare: number; timeoutMs: number }): () => boolean {
+function shopWorkload(
+  sim: Simulation,
+  context: ScenarioContext,
+  options: { ops: number; writeShare: number; timeoutMs: number; customers?: number },
+): () => boolean {
+  const customers = options.customers ?? 1;
   for (const s of SESSIONS) {
-    let lastKey = KEYS[0]!;
-    let writes = 0;
-    runWorkload(sim, context, {
-      clients: [`customer-${s}`],
-      nodes: [s],
-      opsPerClient: options.ops,
-      timeoutMs: options.timeoutMs,
-      input: (_client, index, ctx) => {
-        if (index === 0 || ctx.random() < options.writeShare) {
-          lastKey = KEYS[ctx.int(0, KEYS.length - 1)]!;
-          return { op: 'write', key: lastKey, value: `${s}#${++writes}` };
-        }
-        return { op: 'read', key: ctx.random() < 0.75 ? lastKey : KEYS[ctx.int(0, KEYS.length - 1)]! };
-      },
-    });
+    for (let c = 1; c <= customers; c++) {
+      const name = customers === 1 ? s : `${s}.${c}`;
+      let lastKey = KEYS[0]!;
+      let writes = 0;
+      runWorkload(sim, context, {
+        clients: [`customer-${name}`],
+        nodes: [s],
+        opsPerClient: options.ops,
+        timeoutMs: options.timeoutMs,
+        input: (_client, index, ctx) => {
+          if (index === 0 || ctx.random() < options.writeShare) {
+            lastKey = KEYS[ctx.int(0, KEYS.length - 1)]!;
+            return { op: 'write', key: lastKey, value: `${name}#${++writes}` };
+          }
+          return { op: 'read', key: ctx.random() < 0.75 ? lastKey : KEYS[ctx.int(0, KEYS.length - 1)]! };
+        },
+      });
+    }
   }
-  const total = SESSIONS.length * options.ops;
+  const total = SESSIONS.length * customers * options.ops;
   return () => sim.history.length === total && sim.history.every((op) => op.status !== 'pending');
 }
 
@@ -263,9 +276,14 @@ const RUNS = 400;
 // ---- Tests -----------------------------------------------------------------------------
 
 /** One session, no faults: the customer's operations one after another, at the given times. */
-function serial(pollMs: number[], steps: Array<{ atMs: number; input: Input }>): { sim: Simulation; wire: Wire; ops: OperationRecord[] } {
+function serial(
+  pollMs: number[],
+  steps: Array<{ atMs: number; input: Input }>,
+  faults: (sim: Simulation) => void = () => {},
+): { sim: Simulation; wire: Wire; ops: OperationRecord[] } {
   const sim = new Simulation({ seed: 1 });
   const wire = openShop(sim, pollMs, ['s1']);
+  faults(sim);
   const customer = sim.client('customer', { timeoutMs: 1_000 });
   const ops: OperationRecord[] = [];
   const next = (i: number): void => {
@@ -403,6 +421,59 @@ describe('reads go to followers', () => {
     };
     assertExploration(explore(scenario, { runsMin: RUNS, runsMax: RUNS }), 'Hint: ask a follower first, and the leader only when no follower has caught up.');
   });
+
+  it('a follower that is down or cut off is skipped for another follower, not for the leader', () => {
+    const { ops, wire } = serial(
+      [5, 5, 5],
+      [
+        { atMs: 0, input: { op: 'write', key: 'ada', value: 'oat flat white' } },
+        ...Array.from({ length: 12 }, (_, i) => ({ atMs: 100 + 20 * i, input: { op: 'read' as const, key: 'ada' } })),
+      ],
+      (sim) => {
+        // Both have the write by then; from 60 ms on, f1 is down and f2 cut off from everyone.
+        sim.schedule(60, () => sim.crash('f1'));
+        sim.schedule(60, () => sim.partition([['f2']]));
+      },
+    );
+    expect(ops, 'the session must answer all 13 operations').toHaveLength(13);
+    for (const op of ops.slice(1)) {
+      const read = expectAnswered(op, 'read ada', 'f3 is up and has caught up: when a follower does not answer in time, ask the next one');
+      expect(read.output, 'f3 has caught up: every read of ada must return "oat flat white"').toMatchObject({ value: 'oat flat white' });
+    }
+    expect(
+      wire.leaderReads.size,
+      `f1 was down and f2 cut off, but f3 had caught up and answered, yet the leader was asked for ${wire.leaderReads.size} of 12 reads: ` +
+        'when a follower does not answer in time, ask the next follower, and try every follower again on the next read (the one that failed may be back)',
+    ).toBe(0);
+  });
+
+  it('with two or three customers per session and followers crashing or cut off, the leader serves at most half of the reads', () => {
+    const scenario: Scenario = {
+      name: 'follower-reads-faults',
+      faults: LEADER_AVOIDANCE_FAULTS,
+      run(sim, context) {
+        const wire = openShop(sim, [10, 10, 10]);
+        const done = shopWorkload(sim, context, { ops: 15, writeShare: 0.2, timeoutMs: 2_000, customers: context.int(2, 3) });
+        runUntil(sim, done, 10_000);
+        const reads = sim.history.filter((op) => inputOf(op).op === 'read').length;
+        if (wire.leaderReads.size > reads / 2) {
+          return {
+            outcome: 'violated',
+            property: 'reads-go-to-followers',
+            message:
+              `With followers crashing or cut off for a while and the others about 10–30 ms behind the leader, the leader was asked for ` +
+              `${wire.leaderReads.size} of ${reads} reads. A follower that does not answer is skipped for the next follower, not for the leader, ` +
+              'and the next read tries the followers again: reads go to a follower whenever one has caught up.',
+          };
+        }
+        return { outcome: 'ok' };
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
+      'Hint: after a timeout, ask the next follower; let each new read start with the followers again.',
+    );
+  });
 });
 
 /** Lost and duplicated messages, and followers crashing (never all of them, never the leader). */
@@ -415,6 +486,32 @@ const FOLLOWER_FAULTS: FaultSpace = {
   crashedAtOnceMax: 2,
   restart: 'sometimes',
   downMsMax: 300,
+};
+
+/** Followers crash (one at a time, and may stay down) or are cut off from everyone for up to 300 ms; no message is lost. */
+const LEADER_AVOIDANCE_FAULTS: FaultSpace = {
+  nodes: FOLLOWERS,
+  durationMs: 400,
+  crashesMax: 2,
+  crashedAtOnceMax: 1,
+  restart: 'sometimes',
+  downMsMax: 300,
+  partitionsMax: 1,
+  partitionMsMax: 300,
+};
+
+/** Followers crash or are cut off from everyone (never all of them for long), and messages get lost or duplicated. */
+const SHARED_SESSION_FAULTS: FaultSpace = {
+  nodes: FOLLOWERS,
+  durationMs: 600,
+  dropProbabilityMax: 0.1,
+  duplicateProbabilityMax: 0.2,
+  crashesMax: 2,
+  crashedAtOnceMax: 2,
+  restart: 'sometimes',
+  downMsMax: 300,
+  partitionsMax: 1,
+  partitionMsMax: 300,
 };
 
 /** Sessions writing and reading while followers lag 5–150 ms, judged for read-your-writes. */
@@ -463,6 +560,43 @@ describe('read-your-writes', () => {
       'Hint: a restart wipes everything but node.storage. What must a session remember to keep its promise, and to keep its request ids unique?',
     );
   });
+
+  it('a session that restarts while its requests are in flight never takes an old answer for a new request', () => {
+    const scenario: Scenario = {
+      name: 'session-restart-in-flight',
+      // Down for a few ms only: answers to requests sent before the crash still arrive after the restart.
+      faults: { nodes: SESSIONS, durationMs: 600, duplicateProbabilityMax: 0.2, crashesMax: 4, crashedAtOnceMax: 3, restart: 'always', downMsMax: 12 },
+      run(sim, context) {
+        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 15, writeShare: 0.35, timeoutMs: 100, customers: context.int(2, 3) });
+        runUntil(sim, done, 10_000);
+        return checkReadYourWrites(sim, wire, context.plan.crashes);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
+      'Hint: answers to requests sent before a restart can arrive after it. Every request id, for reads as well as writes, ' +
+        'must be new after a restart (keep the counter in node.storage), or an old answer matches a new request.',
+    );
+  });
+
+  it('a session shared by two or three customers never reads its own write stale, whatever order its write-oks arrive in', () => {
+    const scenario: Scenario = {
+      name: 'ryw-shared',
+      faults: SHARED_SESSION_FAULTS,
+      run(sim, context) {
+        const wire = openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 15, writeShare: 0.4, timeoutMs: 2_000, customers: context.int(2, 3) });
+        runUntil(sim, done, 10_000);
+        return checkReadYourWrites(sim, wire);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
+      'Hint: several requests of one session can be in flight at once. Give each its own request id, ' +
+        'and keep the highest index of all acknowledged writes, whichever write-ok arrives last.',
+    );
+  });
 });
 
 describe('liveness', () => {
@@ -480,6 +614,24 @@ describe('liveness', () => {
     assertExploration(
       explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
       'Hint: set a timer with every request you send; if it fires before the answer came, send again (another replica for a read).',
+    );
+  });
+
+  it('every request is answered when two or three customers share a session', () => {
+    const scenario: Scenario = {
+      name: 'every-op-answered-shared',
+      faults: SHARED_SESSION_FAULTS,
+      run(sim, context) {
+        openShop(sim, FOLLOWERS.map(() => context.int(5, 150)));
+        const done = shopWorkload(sim, context, { ops: 15, writeShare: 0.4, timeoutMs: 2_000, customers: context.int(2, 3) });
+        runUntil(sim, done, 20_000);
+        return checkEveryOpAnswered(sim);
+      },
+    };
+    assertExploration(
+      explore(scenario, { runsMin: RUNS, runsMax: RUNS }),
+      'Hint: a session can have several requests waiting at once, each under its own request id; ' +
+        'answer each one when its own answer comes, even if a later request was answered first.',
     );
   });
 });

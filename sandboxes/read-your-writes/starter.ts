@@ -11,18 +11,24 @@ import type { ReadRequest, ReplicaReply, SessionOptions, SessionRequest, WriteRe
  * - `{ op: 'read', key }`: send a {@link ReadRequest} to a replica; answer
  *   `reply({ value, index })` with what a replica said, but only from a replica that has
  *   caught up to this session's last acknowledged write (its `index` is at least that write's).
- *   Ask followers first: the leader is the fallback, not the default.
+ *   Ask followers first: the leader is the fallback, not the default. A follower that does not
+ *   answer is skipped for the next follower, and the next read tries the followers again.
+ *
+ * Several customers can share a session, so several requests can wait at once, each under its
+ * own request id, and their answers arrive in any order. The last acknowledged write is the
+ * one with the highest index among all the acknowledged writes, whichever arrived last.
  *
  * The replicas answer through `onMessage` with a {@link ReplicaReply}. Messages get lost or
  * delivered twice, and a follower may crash: when no answer comes in time (`node.setTimer`),
  * ask again. Answer each customer request exactly once.
  *
  * Everything but `node.storage` is lost when the session's node restarts. After a restart the
- * session must still keep its promise, and must not reuse a request id.
+ * session must still keep its promise, and must not reuse a request id (reads included: answers
+ * to requests sent before the restart can still arrive after it).
  */
 export function createSession(node: Node, options: SessionOptions): Handlers {
   // Suggested state:
-  //   the index of this session's last acknowledged write (kept in node.storage),
+  //   the highest index of this session's acknowledged writes (kept in node.storage),
   //   the next request id (kept in node.storage too),
   //   the requests waiting for an answer, by request id, each with its `reply` and its timer.
 
