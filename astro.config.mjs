@@ -64,12 +64,14 @@ export default defineConfig({
         { label: 'Welcome', link: '/' },
         ...chapterSidebar(),
         { label: 'Your progress', link: '/progress/' },
-        // Generated from the TSDoc of packages/sim (src/pages/reference/sim.astro).
+        // The Simulation API is generated from the TSDoc of packages/sim (src/pages/reference/sim.astro);
+        // Writing an exercise is content/authoring.mdx.
         {
           label: 'Reference',
           items: [
             { label: 'Simulation API', link: '/reference/sim/' },
             { label: 'Trace viewer', link: '/trace/' },
+            { label: 'Writing an exercise', link: '/authoring/' },
           ],
         },
       ],

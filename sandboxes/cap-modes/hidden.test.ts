@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newInstance } from '@baristas/learner';
-import { Simulation, type Address, type ClockOptions, type Handlers, type OperationRecord } from '@baristas/sim';
+import type { Address, Handlers } from '@baristas/sim';
 import {
+  Simulation,
+  type ClockOptions,
+  type OperationRecord,
   assertExploration,
   checkConvergence,
   checkLinearizable,
@@ -14,7 +17,9 @@ import {
   type Operation,
   type Scenario,
   type ScenarioContext,
-} from '@baristas/sim/check';
+  show,
+  isObject,
+} from '@baristas/sim/testing';
 import type { ClientRequest, Mode, ReplicaOptions } from './provided/protocol.ts';
 
 /** The High Street shop has three tills, the Station shop two: the High Street is a majority. */
@@ -49,8 +54,6 @@ function openShops(sim: Simulation, mode: Mode, tills: string[] = TILLS, clocks:
 
 // ---- Reading answers --------------------------------------------------------------------
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const show = (value: unknown): string => (value === null ? 'nothing (null)' : JSON.stringify(value));
 const inputOf = (op: OperationRecord | Operation): Input => op.input as Input;
 const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 const what = (input: Input): string => (input.op === 'read' ? 'a read' : `a write of ${show(input.value)}`);

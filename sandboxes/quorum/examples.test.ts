@@ -10,8 +10,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { newInstance } from '@baristas/learner';
-import type { Handlers, Simulation } from '@baristas/sim';
-import { explore, runScenario, runWorkload, type CheckResult, type Scenario } from '@baristas/sim/check';
+import type { Handlers } from '@baristas/sim';
+import {
+  type Simulation,
+  explore,
+  runScenario,
+  runWorkload,
+  type CheckResult,
+  type Scenario,
+} from '@baristas/sim/testing';
 import type { CustomerRequest, Version } from './provided/protocol.ts';
 
 const BARISTAS = ['b1', 'b2', 'b3'];

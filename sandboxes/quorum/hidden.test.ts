@@ -10,8 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { newInstance } from '@baristas/learner';
-import { Simulation, type Address, type Handlers, type Node, type OperationRecord } from '@baristas/sim';
+import type { Address, Handlers, Node } from '@baristas/sim';
 import {
+  Simulation,
+  type OperationRecord,
   assertExploration,
   checkConvergence,
   checkLinearizable,
@@ -25,7 +27,10 @@ import {
   type Scenario,
   type ScenarioContext,
   tapSends,
-} from '@baristas/sim/check';
+  show,
+  runUntil,
+  firstFailure,
+} from '@baristas/sim/testing';
 import type { CoordinatorOptions, CustomerRequest, Version } from './provided/protocol.ts';
 
 // ---- The shop: baristas (replicas), tills (coordinators), and the wire between them --------
@@ -43,7 +48,6 @@ const isVersion = (x: unknown): x is Version =>
 const newer = (a: Version, b: Version): boolean => a.counter > b.counter || (a.counter === b.counter && a.writer > b.writer);
 const atLeast = (a: Version, b: Version): boolean => !newer(b, a);
 const showVersion = (v: Version): string => (v.counter === 0 && v.writer === '' ? 'version 0 (never written)' : `version ${v.counter}:${v.writer}`);
-const show = (value: unknown): string => (value === null ? 'nothing (null)' : JSON.stringify(value));
 const versionKey = (key: string, v: Version): string => `${key}|${v.counter}|${v.writer}`;
 
 /** A put a till sent, as the tests saw it leave. */
@@ -446,16 +450,6 @@ function checkLinearizableOrders(sim: Simulation): CheckResult {
   };
 }
 
-/** Runs the judges in order; the first that is not ok decides. */
-function judge(...checks: Array<() => CheckResult>): CheckResult {
-  let unknown: CheckResult | undefined;
-  for (const check of checks) {
-    const result = check();
-    if (result.outcome === 'violated') return result;
-    if (result.outcome === 'unknown') unknown ??= result;
-  }
-  return unknown ?? { outcome: 'ok' };
-}
 
 // ---- Workloads -------------------------------------------------------------------------
 
@@ -499,10 +493,6 @@ function customers(
   return () => sim.history.length === total && sim.history.every((op) => op.status !== 'pending');
 }
 
-/** Runs until every customer is done, in steps, so that a protocol that never goes quiet still ends. */
-function runUntil(sim: Simulation, done: () => boolean, untilMs: number): void {
-  while (!done() && sim.nowMs < untilMs) sim.run({ untilMs: sim.nowMs + 200 });
-}
 
 /** Seeds explored per test: a fixed count, not a time budget, so every host (worker, WebContainer, CLI; fast or slow) gives the same verdict. */
 const RUNS = 100;
@@ -815,7 +805,7 @@ describe('quorums, with lost, duplicated and late messages and crashing baristas
         const wire = openShop(sim, BARISTAS_5, ['t1', 't2'], quorum);
         const done = customers(sim, context, { tills: ['t1', 't2'], clients: 3, ops: 12, writeShare: 0.5, timeoutMs: 2_000 });
         runUntil(sim, done, 20_000);
-        return judge(
+        return firstFailure(
           () => checkAnswers(sim),
           () => checkOneValuePerVersion(wire),
           () => checkQuorums(sim, wire, quorum),
@@ -838,7 +828,7 @@ describe('quorums, with lost, duplicated and late messages and crashing baristas
         const wire = openShop(sim, BARISTAS_3, ['t1', 't2', 't3'], quorum);
         const done = customers(sim, context, { tills: ['t1', 't2', 't3'], clients: 4, ops: 20, writeShare: 0.5, timeoutMs: 2_000 });
         runUntil(sim, done, 20_000);
-        return judge(
+        return firstFailure(
           () => checkAnswers(sim),
           () => checkOneValuePerVersion(wire),
           () => checkReadsSeeCompletedWrites(sim),
@@ -861,7 +851,7 @@ describe('quorums, with lost, duplicated and late messages and crashing baristas
         const wire = openShop(sim, BARISTAS_3, ['t1', 't2', 't3'], quorum);
         const done = customers(sim, context, { tills: ['t1', 't2', 't3'], clients: 4, ops: 20, writeShare: 0.4, timeoutMs: 2_000 });
         runUntil(sim, done, 20_000);
-        return judge(
+        return firstFailure(
           () => checkAnswers(sim),
           () => checkOneValuePerVersion(wire),
           () => checkLinearizableOrders(sim),
@@ -1052,7 +1042,7 @@ describe('concurrent writers', () => {
           'auditor',
         );
         sim.run({ untilMs: sim.nowMs + 3_000 });
-        const first = judge(
+        const first = firstFailure(
           () => checkAnswers(sim),
           () => checkOneValuePerVersion(wire),
         );

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newInstance } from '@baristas/learner';
-import { Simulation, type Address, type Handlers, type Node, type OperationRecord } from '@baristas/sim';
+import type { Address, Handlers, Node } from '@baristas/sim';
 import {
+  Simulation,
+  type OperationRecord,
   assertExploration,
   explore,
   runWorkload,
@@ -11,7 +13,10 @@ import {
   type Scenario,
   type ScenarioContext,
   tapSends,
-} from '@baristas/sim/check';
+  show,
+  isObject,
+  runUntil,
+} from '@baristas/sim/testing';
 import { createFollower, createLeader, type ReadReply, type SessionOptions, type WriteReply } from './provided/replication.ts';
 
 const LEADER = 'leader';
@@ -54,7 +59,6 @@ interface Wire {
   leaderReads: Set<string>;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /**
  * Adds the leader, the followers (with the given lags) and one session node per name, built
@@ -106,7 +110,6 @@ function openShop(sim: Simulation, pollMs: number[], sessions: string[] = SESSIO
 
 // ---- Judging a run ----------------------------------------------------------------------
 
-const show = (value: unknown): string => (value === null ? 'nothing (null)' : JSON.stringify(value));
 const sessionOf = (op: OperationRecord): Address => op.node;
 type Input = { op: 'write'; key: string; value: string } | { op: 'read'; key: string };
 const inputOf = (op: OperationRecord): Input => op.input as Input;
@@ -265,10 +268,6 @@ function shopWorkload(
   return () => sim.history.length === total && sim.history.every((op) => op.status !== 'pending');
 }
 
-/** Runs until every customer is done (the followers poll forever, so the network never goes quiet). */
-function runUntil(sim: Simulation, done: () => boolean, untilMs: number): void {
-  while (!done() && sim.nowMs < untilMs) sim.run({ untilMs: sim.nowMs + 200 });
-}
 
 /** Seeds explored per test: a fixed count, not a time budget, so every host (worker, WebContainer, CLI; fast or slow) gives the same verdict. */
 const RUNS = 400;

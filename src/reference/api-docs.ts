@@ -854,13 +854,13 @@ function dedent(code: string): string {
 // ---------------------------------------------------------------------------------------------
 
 export interface ReferenceSectionInput {
-  /** The section's heading, e.g. "For test authors: @baristas/sim/check". */
+  /** The section's heading, e.g. "For test authors: @baristas/sim/testing". */
   title: string;
   /** The heading's id. */
   id: string;
   /** The entry file, relative to the root. */
   entry: string;
-  /** How code imports it, e.g. `@baristas/sim/check`. */
+  /** How code imports it, e.g. `@baristas/sim/testing`. */
   specifier: string;
 }
 

@@ -96,7 +96,7 @@ export const terminalFolder = (id: string): string => `exercises/${id}`;
  */
 const REPL_SCRIPT = `import { readFileSync } from 'node:fs';
 import repl from 'node:repl';
-const { loadLearner, sim, meta } = await import('./grader.js');
+const { loadLearner, repl: sim, meta } = await import('./grader.js');
 function load() {
   try {
     return loadLearner(readFileSync('learner.ts', 'utf8'));

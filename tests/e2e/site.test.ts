@@ -22,7 +22,7 @@ describe('the course site', () => {
     ]);
   });
 
-  it.each(['', ...chapters, 'progress', 'reference/sim'])('loads /%s with no console error, no failed load and no request to another origin', async (path) => {
+  it.each(['', ...chapters, 'progress', 'reference/sim', 'authoring'])('loads /%s with no console error, no failed load and no request to another origin', async (path) => {
     const page = await site.browser.newPage();
     const w = watch(page, site.server.url);
     const response = await page.goto(`${site.server.url}/${path ? `${path}/` : ''}`, { waitUntil: 'networkidle' });

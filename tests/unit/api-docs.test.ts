@@ -16,7 +16,8 @@ import {
 
 const FIXTURE = 'tests/unit/fixtures/api-docs/index.ts';
 const SIM = 'packages/sim/src/index.ts';
-const CHECK = 'packages/sim/src/check.ts';
+const TESTING = 'packages/sim/src/testing.ts';
+const HOST = 'packages/sim/src/host.ts';
 
 const find = (module: ApiModule, name: string): ApiExport => {
   const e = module.exports.find((x) => x.name === name);
@@ -187,7 +188,7 @@ describe('api-docs rendering', () => {
 });
 
 describe('the @baristas/sim reference', () => {
-  const [sim, check] = extractApis([SIM, CHECK]) as [ApiModule, ApiModule];
+  const [sim, testing, host] = extractApis([SIM, TESTING, HOST]) as [ApiModule, ApiModule, ApiModule];
 
   it('has every export of packages/sim/src/index.ts, with a signature', () => {
     expect(sim.exports.map((e) => e.name).sort()).toEqual([...checkerExports(SIM)].sort());
@@ -208,25 +209,34 @@ describe('the @baristas/sim reference', () => {
     expect(missing, 'add a /** TSDoc */ comment to each of these').toEqual([]);
   });
 
-  it('has every export of packages/sim/src/check.ts, with a signature', () => {
-    expect(check.exports.map((e) => e.name).sort()).toEqual([...checkerExports(CHECK)].sort());
-    for (const e of check.exports) expect(e.signature, e.name).not.toBe('');
+  // What learner code sees in completions and on the reference page: nothing a test needs.
+  it('offers learner code only what a node uses', () => {
+    expect(sim.exports.map((e) => e.name).sort()).toEqual(['Address', 'Handlers', 'Node', 'Reply', 'Storage', 'hash32']);
   });
 
-  // Test authors read these when writing hidden tests; keep them documented too.
-  it('documents every export of packages/sim/src/check.ts and its members', () => {
-    expect(missingDocs(check), 'add a /** TSDoc */ comment to each of these').toEqual([]);
+  it.each([
+    ['testing', TESTING],
+    ['host', HOST],
+  ])('has every export of the %s entry, with a signature, documented', (name, file) => {
+    const api = name === 'testing' ? testing : host;
+    expect(api.exports.map((e) => e.name).sort()).toEqual([...checkerExports(file)].sort());
+    for (const e of api.exports) expect(e.signature, e.name).not.toBe('');
+    // Test authors and host code read these; keep them documented too.
+    expect(missingDocs(api), 'add a /** TSDoc */ comment to each of these').toEqual([]);
   });
 
-  it('does not count a type that the other entry exports as internal', () => {
-    const exported = new Set([...sim.exports, ...check.exports].map((e) => e.name));
-    expect([...sim.internals, ...check.internals].filter((e) => exported.has(e.name)).map((e) => e.name)).toEqual([]);
+  it('lists each name in one entry only, and does not count a type another entry exports as internal', () => {
+    const all = [...sim.exports, ...testing.exports, ...host.exports].map((e) => e.name);
+    expect(all.filter((n, i) => all.indexOf(n) !== i)).toEqual([]);
+    const exported = new Set(all);
+    expect([...sim.internals, ...testing.internals, ...host.internals].filter((e) => exported.has(e.name)).map((e) => e.name)).toEqual([]);
   });
 
   it('builds the page data for both entries with unique heading ids', () => {
     const { sections, headings } = buildReference([
       { title: 'sim', id: 'sim', entry: SIM, specifier: '@baristas/sim' },
-      { title: 'check', id: 'check', entry: CHECK, specifier: '@baristas/sim/check' },
+      { title: 'testing', id: 'testing', entry: TESTING, specifier: '@baristas/sim/testing' },
+      { title: 'host', id: 'host', entry: HOST, specifier: '@baristas/sim/host' },
     ]);
     const ids = [
       ...sections.flatMap((s) => [s.id, s.internalsId]),

@@ -24,6 +24,13 @@ const chapters = readdirSync(join(root, 'content'), { withFileTypes: true })
 /** Pages that are not chapters but may be linked to (src/pages and the welcome page). */
 const OTHER_PAGES = ['/', '/progress/', '/reference/sim/', '/trace/'];
 
+/** Pages written as one file at the top of content/ (`authoring.mdx` is `/authoring/`), by their path. */
+const topPages = new Map<string, string>(
+  readdirSync(join(root, 'content'), { withFileTypes: true })
+    .filter((d) => d.isFile() && /\.mdx?$/.test(d.name) && !/^index\.mdx?$/.test(d.name))
+    .map((d) => [`/${d.name.replace(/\.mdx?$/, '')}/`, `content/${d.name}`] as const),
+);
+
 const sandboxes = readdirSync(join(root, 'sandboxes'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(root, 'sandboxes', d.name, 'brief.md')))
   .map((d) => d.name);
@@ -61,8 +68,9 @@ interface Link {
   target: string;
 }
 
-/** The page a file is shown on, as a path from the site's base: the home page, or a chapter (briefs and hints show in one). */
-const pageOf = (file: string): string => (file === 'content/index.mdx' ? '/' : `/${file.split('/')[1]}/`);
+/** The page a file is shown on, as a path from the site's base: the home page, a page at the top of content/, or a chapter (briefs and hints show in one). */
+const pageOf = (file: string): string =>
+  file === 'content/index.mdx' ? '/' : /^content\/[^/]+\.mdx?$/.test(file) ? `/${file.split('/')[1]!.replace(/\.mdx?$/, '')}/` : `/${file.split('/')[1]}/`;
 
 /** Links to the site's own pages: Markdown `](…)` and `href="…"`, except other sites and in-page `#…`. */
 function siteLinks(file: string): Link[] {
@@ -81,14 +89,15 @@ function brokenBecause({ file, target }: Link): string | undefined {
   const rest = target.split('#').slice(2);
   if (rest.length > 0) return 'it has two #';
   const chapter = chapters.find((c) => path === `/${c}/`);
-  if (!chapter) {
+  const source = chapter ? `content/${chapter}/index.mdx` : topPages.get(path!);
+  if (!source) {
     if (!OTHER_PAGES.includes(path!)) return `no page is at ${path} (chapters are /<folder>/ with the trailing slash)`;
-    if (fragment !== undefined) return `a #fragment can only be checked on a chapter page`;
+    if (fragment !== undefined) return `a #fragment can only be checked on a page written in content/`;
     return undefined;
   }
   if (fragment === undefined) return undefined;
-  const ids = headingIds(read(`content/${chapter}/index.mdx`));
-  return ids.has(fragment) ? undefined : `content/${chapter}/index.mdx has no heading with the id "${fragment}"`;
+  const ids = headingIds(read(source));
+  return ids.has(fragment) ? undefined : `${source} has no heading with the id "${fragment}"`;
 }
 
 /** Whether an exercise's graded tests run on the simulated network. */
@@ -96,7 +105,7 @@ function usesSimulation(id: string): boolean {
   const path = join(root, 'sandboxes', id, 'hidden.test.ts');
   if (!existsSync(path)) return false;
   const tests = readFileSync(path, 'utf8');
-  return /from\s+['"]@baristas\/sim\/check['"]/.test(tests) || /\bnew\s+Simulation\s*\(/.test(tests);
+  return /from\s+['"]@baristas\/sim\/testing['"]/.test(tests) || /\bnew\s+Simulation\s*\(/.test(tests);
 }
 
 describe('the fault model', () => {

@@ -87,7 +87,7 @@ describe('the repository stands alone', () => {
     expect(outsideReferences('docs/a.md', '<a href="../../elsewhere/x.md">x</a>')).toHaveLength(1);
     expect(outsideReferences('.ci/run', `cat ${sibling}/data/porcupine/expected.json`)).toHaveLength(1);
     // Inside the root, and links to the site or the web, are fine.
-    expect(outsideReferences('packages/sim/test/x.ts', "new URL('./data/porcupine/', import.meta.url); import '../src/check.ts';")).toEqual([]);
+    expect(outsideReferences('packages/sim/test/x.ts', "new URL('./data/porcupine/', import.meta.url); import '../src/testing.ts';")).toEqual([]);
     expect(outsideReferences('docs/a.md', '[sim](../packages/sim/README.md) [ch](/01-storage/) [w](https://example.org/)')).toEqual([]);
   });
 });

@@ -117,7 +117,10 @@ export async function bundleExercise(id: string, sandboxesDir = SANDBOXES_DIR, s
     `import ${JSON.stringify(join(dir, SUITE_FILES[suite]))};`,
     `import { compileLearner } from ${JSON.stringify(join(here, 'internal/learner.ts'))};`,
     `const modules = { ${modules.join(', ')} };`,
-    `export { meta, sim };`,
+    // The terminal REPL offers `sim`: what learner code imports, and the Simulation to run it in.
+    `import { Simulation } from '@baristas/sim/testing';`,
+    `export const repl = { ...sim, Simulation };`,
+    `export { meta };`,
     `export const start = createHarness({ meta, bind: __bind, modules });`,
     // For the terminal's REPL: the learner's module loaded as the tests load it, outside a run.
     `export const loadLearner = (source) => compileLearner(source, modules)();`,

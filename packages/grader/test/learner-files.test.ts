@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MutantPatchError, applyMutantLoosely, formatMutantPatch, learnerFile, learnerFiles, parseMutantPatch } from '../src/build.ts';
+import {
+  MutantPatchError,
+  applyMutantLoosely,
+  formatMutantPatch,
+  learnerFile,
+  learnerFiles,
+  parseMutantPatch,
+} from '../src/build.ts';
 import { readFileSync } from 'node:fs';
 
 const SOLUTION = ['export function owner(keys: string[], key: string): number {', '  const i = keys.indexOf(key);', '  return i < 0 ? 0 : i;', '}', ''].join('\n');

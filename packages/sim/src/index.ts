@@ -1,32 +1,11 @@
 /**
- * @baristas/sim — a deterministic network of nodes in virtual time.
+ * @baristas/sim — what your code uses to be one node of a simulated network.
  *
- * Learner code uses `Node` (what a node sees), `Handlers` (what it does) and `hash32`.
- * Tests build a `Simulation`, add nodes, inject faults and client operations, and read the
- * `Trace` and the history. Checkers and the seed explorer are in `@baristas/sim/check`.
+ * Your module gets a `Node`: its address, its peers, `send` to message another node, `setTimer`
+ * to be called back later, `storage` that survives a crash, its clock and a seeded `random`.
+ * It answers with `Handlers`: what to do when it starts, when a message arrives and when a
+ * customer asks it something (answer through the `Reply`). `hash32` is the hash the course's
+ * exercises place keys with.
  */
 export { hash32 } from './internal/hash.ts';
-export { Simulation, type Client, type ClientOptions } from './internal/world.ts';
-export { traceDigest } from './internal/digest.ts';
-export { VIRTUAL_EPOCH_MS } from './internal/globals.ts';
-export type {
-  AddNodeOptions,
-  Address,
-  ClockOptions,
-  Delay,
-  DropReason,
-  Handlers,
-  NetworkOptions,
-  Node,
-  NodeFactory,
-  OperationRecord,
-  OperationStatus,
-  Reply,
-  RunOptions,
-  RunResult,
-  SimulationOptions,
-  Storage,
-  Trace,
-  TraceEvent,
-  TraceViolation,
-} from './internal/types.ts';
+export type { Address, Handlers, Node, Reply, Storage } from './internal/types.ts';

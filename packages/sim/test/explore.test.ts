@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type Simulation, ExplorationFailure, assertExploration, explore, generatePlan, planForSeed, runScenario, type Exploration, type ExplorationViolated, type FaultPlan, type FaultSpace, type Scenario } from '../src/testing.ts';
-import { traceDigest, ReplaySkip, decodeReplay, describePlan, encodeReplay, replayMode } from '../src/host.ts';
+import {
+  type Simulation,
+  ExplorationFailure,
+  assertExploration,
+  explore,
+  generatePlan,
+  planForSeed,
+  runScenario,
+  type Exploration,
+  type ExplorationViolated,
+  type FaultPlan,
+  type FaultSpace,
+  type Scenario,
+} from '../src/testing.ts';
+import {
+  traceDigest,
+  ReplaySkip,
+  decodeReplay,
+  describePlan,
+  encodeReplay,
+  replayMode,
+} from '../src/host.ts';
 import { deriveRandom } from '../src/internal/random.ts';
 import { respectsCrashLimit } from '../src/internal/plan.ts';
 import { registerScenario } from './fixtures/register-scenario.ts';

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ILLEGAL, casRegisterModel, checkLinearizable, kvModel, registerModel, type CasRegisterInput, type CheckResult, type KvInput, type Model, type Operation, type RegisterInput } from '../src/testing.ts';
+import {
+  ILLEGAL,
+  casRegisterModel,
+  checkLinearizable,
+  kvModel,
+  registerModel,
+  type CasRegisterInput,
+  type CheckResult,
+  type KvInput,
+  type Model,
+  type Operation,
+  type RegisterInput,
+} from '../src/testing.ts';
 import { loadEtcdHistories, loadKvHistories, parseEtcdLog, parseKvLog } from './porcupine.ts';
 
 type RegisterOp = Operation<CasRegisterInput<number>, number | boolean | null>;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkConsensus, checkConvergence, checkExactlyOnce, checkMutualExclusion, checkPerKeyOrder, type CheckResult, type ConsumedMessage, type Decision, type LockEvent, type ProducedMessage } from '../src/testing.ts';
+import {
+  checkConsensus,
+  checkConvergence,
+  checkExactlyOnce,
+  checkMutualExclusion,
+  checkPerKeyOrder,
+  type CheckResult,
+  type ConsumedMessage,
+  type Decision,
+  type LockEvent,
+  type ProducedMessage,
+} from '../src/testing.ts';
 
 const ok: CheckResult = { outcome: 'ok' };
 

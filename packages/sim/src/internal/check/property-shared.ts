@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the property checkers: ordering by virtual time, deep equality, and the
- * wording of evidence. Not part of the public `@baristas/sim/check` surface.
+ * wording of evidence. Not part of the public `@baristas/sim/testing` surface.
  */
 import type { CheckViolated } from './types.ts';
 
