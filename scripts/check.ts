@@ -1,5 +1,5 @@
 /**
- * npm run check -- <exercise>…   (no id: every exercise)
+ * npm run check -- <exercise>…   (no id: every exercise; `--sandboxes <dir>` reads another folder, for its test)
  *
  * Grades the solution, the starter, every alternative and every mutant of an exercise through
  * the real grader and prints one table. It exits non-zero on any wrong judgement: the solution
@@ -7,7 +7,8 @@
  * tests are not all among its failures, a file that does not load. It also names the weakest
  * mutants, those only one test catches: one edit to that test and they would pass.
  */
-import { learnerFiles, listExercises, type LearnerFile } from '@baristas/grader/build';
+import { parseArgs } from 'node:util';
+import { SANDBOXES_DIR, learnerFiles, listExercises, type LearnerFile } from '@baristas/grader/build';
 import type { Verdict } from '@baristas/grader';
 import { failedTests, sandboxGrader } from './lib/sandbox-grader.ts';
 
@@ -36,8 +37,8 @@ function judge(file: LearnerFile, verdict: Verdict): string[] {
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
 async function checkExercise(id: string): Promise<boolean> {
-  const files = learnerFiles(id);
-  const grader = await sandboxGrader(id);
+  const files = learnerFiles(id, sandboxesDir);
+  const grader = await sandboxGrader(id, sandboxesDir);
   const rows: Row[] = [];
   try {
     for (const file of files) {
@@ -84,8 +85,9 @@ async function checkExercise(id: string): Promise<boolean> {
   return wrong.length === 0;
 }
 
-const all = listExercises();
-const ids = process.argv.slice(2).filter((a) => a !== '--');
+const { values, positionals: ids } = parseArgs({ allowPositionals: true, options: { sandboxes: { type: 'string' } } });
+const sandboxesDir = values.sandboxes ?? SANDBOXES_DIR;
+const all = listExercises(sandboxesDir);
 for (const id of ids) if (!all.includes(id)) {
   console.error(`no exercise "${id}"; there are ${all.join(', ')}`);
   process.exit(2);

@@ -30,6 +30,8 @@ const { values, positionals } = parseArgs({
     describe: { type: 'string' },
     'killed-by': { type: 'string', multiple: true },
     'pick-killer': { type: 'boolean' },
+    // Another sandboxes folder, for this script's own test.
+    sandboxes: { type: 'string' },
   },
 });
 const [exercise, name] = positionals;
@@ -38,7 +40,8 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 if (!exercise || !name) fail('usage: npm run mutant -- <exercise> <name> [--save] [--describe "…"] [--killed-by "describe › it"]…');
-if (!listExercises().includes(exercise!)) fail(`no exercise "${exercise}"; there are ${listExercises().join(', ')}`);
+const sandboxesDir = values.sandboxes ?? SANDBOXES_DIR;
+if (!listExercises(sandboxesDir).includes(exercise!)) fail(`no exercise "${exercise}"; there are ${listExercises(sandboxesDir).join(', ')}`);
 if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name!)) fail(`a mutant's name is kebab-case, e.g. no-wrap-around (got "${name}")`);
 
 /** The failed test whose name shares most words (of four letters or more) with the description. */
@@ -49,7 +52,7 @@ function likeliestKiller(description: string, failed: string[]): string {
   return failed.reduce((best, test) => (score(test) > score(best) ? test : best), failed[0]!);
 }
 
-const sandbox = join(SANDBOXES_DIR, exercise!);
+const sandbox = join(sandboxesDir, exercise!);
 const patchPath = join(sandbox, 'mutants', `${name}.patch`);
 const editPath = join(REPO_ROOT, '.cache', 'mutants', exercise!, `${name}.ts`);
 const show = (path: string) => relative(process.cwd(), path);
@@ -61,7 +64,7 @@ if (!values.save) {
   let what = 'A copy of the solution';
   if (existing) {
     try {
-      source = learnerFile(exercise!, `mutants/${name}`).source();
+      source = learnerFile(exercise!, `mutants/${name}`, sandboxesDir).source();
       what = 'The mutant';
     } catch (error) {
       if (!(error instanceof MutantPatchError)) throw error;
@@ -87,7 +90,7 @@ if (!values.save) {
   const mutated = readFileSync(editPath, 'utf8');
   const solution = readFileSync(join(sandbox, 'solution.ts'), 'utf8');
   if (mutated === solution) fail(`${show(editPath)} is the solution unchanged: break something first`);
-  const grader = await sandboxGrader(exercise!);
+  const grader = await sandboxGrader(exercise!, sandboxesDir);
   const verdict = await grader.grade(mutated);
   grader.dispose();
   if (verdict.problem) fail(`the mutant does not load (${verdict.problem.kind}: ${verdict.problem.message}); a mutant must be graded test by test`);

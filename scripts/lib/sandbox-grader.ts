@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleExercise } from '@baristas/grader/build';
+import { SANDBOXES_DIR, bundleExercise } from '@baristas/grader/build';
 import { gradeWithBundle } from '@baristas/grader/node';
 import type { Verdict } from '@baristas/grader';
 
@@ -14,10 +14,10 @@ export interface SandboxGrader {
   dispose(): void;
 }
 
-export async function sandboxGrader(id: string): Promise<SandboxGrader> {
+export async function sandboxGrader(id: string, sandboxesDir = SANDBOXES_DIR): Promise<SandboxGrader> {
   const dir = mkdtempSync(join(tmpdir(), `baristas-${id}-`));
   const bundlePath = join(dir, `${id}.js`);
-  writeFileSync(bundlePath, await bundleExercise(id));
+  writeFileSync(bundlePath, await bundleExercise(id, sandboxesDir));
   return {
     grade: (source) => gradeWithBundle({ bundlePath, source }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
