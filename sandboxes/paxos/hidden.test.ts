@@ -106,6 +106,26 @@ describe('an acceptor', () => {
     expect(promisesFor(p, b(5, 'p0')), 'after promising (5, p1), a prepare(5, p0) is below it (same round, "p0" < "p1") and must be refused').toEqual([]);
   });
 
+  it('answers a refusal with a nack naming the promise it keeps', () => {
+    const { sim, p } = shop();
+    script(sim, [
+      [0, () => p.send('a1', { type: 'prepare', ballot: b(5) })],
+      [20, () => p.send('a1', { type: 'prepare', ballot: b(3) })],
+      [40, () => p.send('a1', { type: 'accept', ballot: b(4), value: 'mocha' })],
+    ]);
+    const nacks = p.of('nack').map((h) => h.msg);
+    expect(nacks, 'prepare(3, p1) after promising (5, p1) must be answered nack(ballot (3, p1), promised (5, p1))').toContainEqual({
+      type: 'nack',
+      ballot: b(3),
+      promised: b(5),
+    });
+    expect(nacks, 'accept(4, p1) after promising (5, p1) must be answered nack(ballot (4, p1), promised (5, p1))').toContainEqual({
+      type: 'nack',
+      ballot: b(4),
+      promised: b(5),
+    });
+  });
+
   it('refuses an accept numbered below its promise, and does not report it later', () => {
     const { sim, p, l } = shop();
     script(sim, [
@@ -175,10 +195,10 @@ describe('an acceptor', () => {
 
 /**
  * Three acceptor stand-ins and one proposer `p1`. `answer` decides, per acceptor, how it answers
- * a message (return nothing to stay silent).
+ * a message (return nothing to stay silent); `nth` counts the messages of that type it has heard.
  */
-function proposerShop(answer: (acceptor: Address, msg: PaxosMessage, nth: number) => PaxosMessage | undefined, deadlineMs = 2_000) {
-  const sim = new Simulation({ seed: 1, delay: { kind: 'fixed', ms: 5 } });
+function proposerShop(answer: (acceptor: Address, msg: PaxosMessage, nth: number) => PaxosMessage | undefined, deadlineMs = 2_000, seed = 1) {
+  const sim = new Simulation({ seed, delay: { kind: 'fixed', ms: 5 } });
   const ACCEPTORS = ['a1', 'a2', 'a3'];
   const counts = new Map<string, number>();
   const probes = ACCEPTORS.map((id) =>
@@ -191,7 +211,7 @@ function proposerShop(answer: (acceptor: Address, msg: PaxosMessage, nth: number
   );
   sim.addNode('p1', proposer({ acceptors: ACCEPTORS, deadlineMs }));
   const customer = sim.client('customer', { timeoutMs: deadlineMs + 1_000 });
-  const sent = (type: PaxosMessage['type']) => probes.flatMap((p, i) => p.of(type).map((h) => ({ ...h, to: ACCEPTORS[i]! })));
+  const sent = <T extends PaxosMessage['type']>(type: T) => probes.flatMap((p, i) => p.of(type).map((h) => ({ ...h, to: ACCEPTORS[i]! })));
   return { sim, customer, sent };
 }
 
@@ -200,8 +220,15 @@ function proposerShop(answer: (acceptor: Address, msg: PaxosMessage, nth: number
  * accepted since, or else `reported`.
  */
 function honest(reported: (acceptor: Address) => Accepted | null = () => null) {
+  // A correct acceptor, so that any correct proposer gets the outcome Paxos promises.
+  const promised = new Map<Address, Ballot>();
   const accepted = new Map<Address, Accepted>();
   return (acceptor: Address, msg: PaxosMessage): PaxosMessage | undefined => {
+    const p = promised.get(acceptor);
+    if (msg.type === 'prepare' || msg.type === 'accept') {
+      if (p && above(p, msg.ballot)) return { type: 'nack', ballot: msg.ballot, promised: p };
+      promised.set(acceptor, msg.ballot);
+    }
     if (msg.type === 'prepare') return { type: 'promise', ballot: msg.ballot, accepted: accepted.get(acceptor) ?? reported(acceptor) };
     if (msg.type === 'accept') {
       accepted.set(acceptor, { ballot: msg.ballot, value: msg.value });
@@ -235,22 +262,54 @@ describe('a proposer', () => {
     expect(sent('accept').map((h) => show(h.msg)), 'with one promise of three (not a majority), phase 2 must not start').toEqual([]);
   });
 
-  it('proposes the value of the highest-numbered proposal the promises reported, not its own', () => {
-    const reported: Record<string, Accepted | null> = { a1: { ballot: b(1, 'p7'), value: 'latte' }, a2: { ballot: b(2, 'p0'), value: 'chai' }, a3: null };
-    const { sim, customer, sent } = proposerShop((acceptor, msg) => {
-      // a3 answers late, so the first majority is a1 and a2.
-      if (acceptor === 'a3' && msg.type === 'prepare') return undefined;
-      return honest((a) => reported[a] ?? null)(acceptor, msg);
-    });
+  it('counts only the promises made for its current proposal number', () => {
+    // Every acceptor ignores p1's first prepare. At p1's second prepare, a1 answers the first one
+    // (a late promise for the old number) and a2 promises the new one; a3 stays silent.
+    const answer = honest();
+    let first: Ballot | undefined;
+    const { sim, customer, sent } = proposerShop((acceptor, msg, nth) => {
+      if (msg.type !== 'prepare') return answer(acceptor, msg);
+      if (nth === 1) {
+        first ??= msg.ballot;
+        return undefined;
+      }
+      if (nth === 2 && acceptor === 'a1') return { type: 'promise', ballot: first!, accepted: null };
+      if (nth === 2 && acceptor === 'a2') return answer(acceptor, msg);
+      return undefined;
+    }, 800);
     sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
-    sim.run({ untilMs: 500 });
-    const accepts = sent('accept');
-    expect(accepts.length, 'promises from a1 and a2 are a majority of three: phase 2 must start').toBeGreaterThan(0);
+    sim.run({ untilMs: 1_000 });
     expect(
-      accepts[0]!.msg.value,
-      'the promises reported "latte" at (1, p7) and "chai" at (2, p0): the proposer must propose "chai", the highest-numbered, because it may already be chosen',
-    ).toBe('chai');
-    expect(replyOf(sim.history[0]), 'the customer hears the chosen value, which is "chai", not the one it asked for').toEqual({ ok: true, value: 'chai' });
+      sent('accept').map((h) => show(h.msg)),
+      'a1 promised only p1’s old number and a2 its new one: that is one promise per number, not a majority, so phase 2 must not start (a promise for another number says nothing about this one)',
+    ).toEqual([]);
+  });
+
+  it('proposes the value of the highest-numbered proposal the promises reported, not its own', () => {
+    // a1 and a2 report a proposal each; a3 answers late, so the first majority is a1 and a2. The
+    // highest comes second, then first, then differs from the other only in its node.
+    const cases: Array<{ a1: Accepted; a2: Accepted; highest: string }> = [
+      { a1: { ballot: b(1, 'p7'), value: 'latte' }, a2: { ballot: b(2, 'p0'), value: 'chai' }, highest: 'chai' },
+      { a1: { ballot: b(2, 'p7'), value: 'latte' }, a2: { ballot: b(2, 'p0'), value: 'chai' }, highest: 'latte' },
+      { a1: { ballot: b(2, 'p0'), value: 'chai' }, a2: { ballot: b(2, 'p7'), value: 'latte' }, highest: 'latte' },
+    ];
+    for (const { a1, a2, highest } of cases) {
+      const reported: Record<string, Accepted | null> = { a1, a2, a3: null };
+      const { sim, customer, sent } = proposerShop((acceptor, msg) => {
+        if (acceptor === 'a3' && msg.type === 'prepare') return undefined;
+        return honest((a) => reported[a] ?? null)(acceptor, msg);
+      });
+      sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
+      sim.run({ untilMs: 500 });
+      const accepts = sent('accept');
+      const what = `the promises reported ${show(a1.value)} at ${showBallot(a1.ballot)} (from a1) and ${show(a2.value)} at ${showBallot(a2.ballot)} (from a2)`;
+      expect(accepts.length, 'promises from a1 and a2 are a majority of three: phase 2 must start').toBeGreaterThan(0);
+      expect(
+        accepts[0]!.msg.value,
+        `${what}: the proposer must propose ${show(highest)}, the highest-numbered (round first, then node), whichever promise arrived first, because it may already be chosen`,
+      ).toBe(highest);
+      expect(replyOf(sim.history[0]), `the customer hears the chosen value, which is ${show(highest)}, not the one it asked for`).toEqual({ ok: true, value: highest });
+    }
   });
 
   it('answers the customer with the chosen value once a majority accepted', () => {
@@ -304,6 +363,22 @@ describe('a proposer', () => {
     expect(replyOf(sim.history[0]), 'the third round is answered: "mocha" is chosen').toEqual({ ok: true, value: 'mocha' });
   });
 
+  it('after a nack, starts its next round above the promise the nack reported', () => {
+    // Every acceptor has promised (40, p9) and says so.
+    const { sim, customer, sent } = proposerShop((_acceptor, msg) =>
+      msg.type === 'prepare' && msg.ballot.round <= 40 ? { type: 'nack', ballot: msg.ballot, promised: b(40, 'p9') } : honest()(_acceptor, msg),
+    );
+    sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
+    sim.run({ untilMs: 1_500 });
+    const rounds = [...new Set(sent('prepare').map((h) => h.msg.ballot.round))];
+    expect(rounds.length, 'refused, p1 must prepare again').toBeGreaterThanOrEqual(2);
+    expect(
+      rounds[1],
+      `every acceptor answered nack(promised (40, p9)): p1's next round must be above 40, not ${rounds[1]} (a proposer that climbs one round at a time may never catch up)`,
+    ).toBeGreaterThan(40);
+    expect(replyOf(sim.history[0]), 'its round above 40 is answered: "mocha" is chosen').toEqual({ ok: true, value: 'mocha' });
+  });
+
   it('never reuses a proposal number after it restarts', () => {
     const { sim, customer, sent } = proposerShop(() => undefined, 300);
     sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
@@ -323,6 +398,38 @@ describe('a proposer', () => {
     ).toBe(true);
   });
 
+  it('runs a round for every request, even after a value was chosen', () => {
+    const { sim, customer, sent } = proposerShop(honest());
+    sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
+    sim.schedule(300, () => void customer.invoke('p1', { op: 'propose', value: 'chai' }));
+    sim.run({ untilMs: 1_000 });
+    expect(
+      sent('prepare').filter((h) => h.t >= 300).length,
+      '"mocha" was chosen before the second request: p1 must still run a round for it (phase 1 hands "mocha" back, and the round is how a learner that missed the acceptances hears of it)',
+    ).toBeGreaterThan(0);
+    expect(replyOf(sim.history[1]), 'the second customer hears the chosen value, "mocha"').toEqual({ ok: true, value: 'mocha' });
+  });
+
+  it('pauses a random time, drawn from node.random(), before trying again', () => {
+    // Every acceptor refuses every prepare; the same script runs under several seeds.
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+    const timings = seeds.map((seed) => {
+      const { sim, customer, sent } = proposerShop(
+        (_acceptor, msg) => (msg.type === 'prepare' ? { type: 'nack', ballot: msg.ballot, promised: b(1_000, 'p9') } : undefined),
+        1_000,
+        seed,
+      );
+      sim.schedule(0, () => void customer.invoke('p1', { op: 'propose', value: 'mocha' }));
+      sim.run({ untilMs: 1_000 });
+      return [...new Set(sent('prepare').map((h) => h.t))].join(', ');
+    });
+    expect(timings.filter((t) => t.includes(',')).length, 'every prepare is refused: p1 must try again within its 1,000 ms deadline').toBe(seeds.length);
+    expect(
+      new Set(timings).size,
+      `every prepare refused, p1 sent its prepares at the same times under ${seeds.length} different seeds (${timings[0]} ms): the pause before trying again must be random, drawn from node.random(), or two proposers that retry in step pre-empt each other forever`,
+    ).toBeGreaterThan(1);
+  });
+
   it('answers every customer when several ask at once', () => {
     const { sim, customer } = proposerShop(honest());
     const second = sim.client('second', { timeoutMs: 3_000 });
@@ -331,10 +438,12 @@ describe('a proposer', () => {
     sim.schedule(300, () => void second.invoke('p1', { op: 'propose', value: 'latte' }));
     sim.run({ untilMs: 1_000 });
     const replies = sim.history.map((op) => [op.status, replyOf(op)]);
-    expect(replies, 'three customers asked p1; each must get the chosen value, "mocha" (the first one asked for)').toEqual([
-      ['ok', { ok: true, value: 'mocha' }],
-      ['ok', { ok: true, value: 'mocha' }],
-      ['ok', { ok: true, value: 'mocha' }],
+    const chosen = replyOf(sim.history[0]);
+    expect(['mocha', 'chai'].map((value) => ({ ok: true, value })), 'the first two customers asked for "mocha" and "chai": one of them is chosen').toContainEqual(chosen);
+    expect(replies, 'three customers asked p1; each must get an answer, the one chosen value').toEqual([
+      ['ok', chosen],
+      ['ok', chosen],
+      ['ok', chosen],
     ]);
   });
 });
@@ -342,11 +451,13 @@ describe('a proposer', () => {
 // ---- The learner -------------------------------------------------------------------------------
 
 describe('a learner', () => {
-  const shop = () => {
+  /** A learner `l1` and `n` acceptor stand-ins, a1 … an. */
+  const shop = (n = 3) => {
     const sim = new Simulation({ seed: 1, delay: { kind: 'fixed', ms: 5 } });
     const learned: Array<{ t: number; node: Address; value: string }> = [];
-    const acceptors = ['a1', 'a2', 'a3'].map((id) => addProbe(sim, id));
-    sim.addNode('l1', learner(['a1', 'a2', 'a3'], learned, sim));
+    const ids = Array.from({ length: n }, (_, i) => `a${i + 1}`);
+    const acceptors = ids.map((id) => addProbe(sim, id));
+    sim.addNode('l1', learner(ids, learned, sim));
     const say = (a: number, ballot: Ballot, value: string) => () => acceptors[a]!.send('l1', { type: 'accepted', ballot, value });
     return { sim, learned, say };
   };
@@ -360,6 +471,17 @@ describe('a learner', () => {
     ]);
     expect(learned.map((x) => x.value), 'two of three acceptors accepted (1, p1) "mocha": it is chosen, learned once (the third acceptance changes nothing)').toEqual(['mocha']);
     expect(learned[0]!.t, 'one acceptance is not a majority: it learns when the second arrives, not the first').toBeGreaterThanOrEqual(50);
+  });
+
+  it('needs more than half of the acceptors, also when their number is even', () => {
+    const { sim, learned, say } = shop(4);
+    script(sim, [
+      [0, say(0, b(1), 'mocha')],
+      [50, say(1, b(1), 'mocha')],
+      [100, say(2, b(1), 'mocha')],
+    ]);
+    expect(learned[0]?.t, 'with 4 acceptors, 2 acceptances are half, not a majority: "mocha" is chosen only when the third arrives').toBeGreaterThanOrEqual(100);
+    expect(learned.map((x) => x.value), 'three of four acceptors accepted (1, p1) "mocha": it is chosen, and learned once').toEqual(['mocha']);
   });
 
   it('counts each acceptor once', () => {

@@ -92,6 +92,8 @@ export function createProposer(node: Node, options: ProposerOptions): Handlers {
   /** The round in progress, and what it has heard. */
   let round: { ballot: Ballot; phase: 1 | 2; promises: Map<Address, Accepted | null>; timer: number } | undefined;
   let retry: number | undefined;
+  /** The highest round a nack reported: the next round goes above it. */
+  let highestSeen = 0;
 
   const answerAll = (reply: ProposeReply): void => {
     for (const w of waiting.splice(0)) {
@@ -113,7 +115,7 @@ export function createProposer(node: Node, options: ProposerOptions): Handlers {
     retry = undefined;
     if (waiting.length === 0) return;
     count = tally(options.acceptors);
-    const next = (node.storage.get<number>('round') ?? 0) + 1;
+    const next = Math.max(node.storage.get<number>('round') ?? 0, highestSeen) + 1;
     node.storage.set('round', next);
     const ballot: Ballot = { round: next, node: node.id };
     round = { ballot, phase: 1, promises: new Map(), timer: node.setTimer(ROUND_MS, () => backOff()) };
@@ -150,6 +152,7 @@ export function createProposer(node: Node, options: ProposerOptions): Handlers {
       }
       if (!round || !sameBallot(msg.ballot, round.ballot)) return;
       if (msg.type === 'nack') {
+        highestSeen = Math.max(highestSeen, msg.promised.round);
         backOff();
       } else if (msg.type === 'promise' && round.phase === 1) {
         round.promises.set(from, msg.accepted);

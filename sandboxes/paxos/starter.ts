@@ -2,10 +2,10 @@ import type { Address, Handlers, Node, Reply } from '@baristas/sim';
 import type { AcceptorOptions, LearnerOptions, PaxosMessage, ProposerOptions } from './protocol';
 
 /**
- * An acceptor. On `prepare(b)`: if it has promised a number above `b`, refuse (a `nack`, or
- * silence); otherwise promise `b` and answer `promise(b, accepted)` with the highest-numbered
+ * An acceptor. On `prepare(b)`: if it has promised a number above `b`, refuse with
+ * `nack(b, promised)`; otherwise promise `b` and answer `promise(b, accepted)` with the highest-numbered
  * proposal it has accepted, or null. On `accept(b, v)`: if it has promised a number above `b`,
- * refuse; otherwise accept, and send `accepted(b, v)` to the proposer that asked and to every
+ * refuse with a `nack`; otherwise accept, and send `accepted(b, v)` to the proposer that asked and to every
  * learner. It writes its promise and what it accepted to `node.storage` before it answers.
  */
 export function createAcceptor(node: Node, options: AcceptorOptions): Handlers {
@@ -23,7 +23,8 @@ export function createAcceptor(node: Node, options: AcceptorOptions): Handlers {
  * restart): `prepare` to every acceptor; on promises from a majority, `accept` with the value of
  * the highest-numbered proposal those promises reported, or the customer's value if none did.
  * When a majority sent `accepted` for that number, answer `{ ok: true, value }` with the chosen
- * value. Refused or unanswered, try a higher number after a random pause (`node.random()`).
+ * value. Refused or unanswered, try a higher number after a random pause (`node.random()`);
+ * after a `nack`, a round above the one it reports.
  * Answer `{ ok: false, error: 'deadline' }` when `deadlineMs` passes first. Answer every
  * request exactly once, even when several wait at once.
  */

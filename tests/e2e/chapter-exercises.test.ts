@@ -1,5 +1,5 @@
 /**
- * Every simulation exercise of chapters 1 and 2 solved the way a learner does it: in its
+ * Every simulation exercise solved the way a learner does it: in its
  * chapter, the reference solution pasted into the editor, Run, every hidden test passed, and
  * the exercise's section ticked in the contents.
  */
@@ -13,6 +13,7 @@ const cases = [
   { id: 'read-your-writes', chapter: '01-storage', section: 'read-replication' },
   { id: 'quorum', chapter: '01-storage', section: 'quorums-and-tunable-consistency' },
   { id: 'cap-modes', chapter: '02-cap', section: 'cp-and-ap-in-practice' },
+  { id: 'paxos', chapter: '06-consensus', section: 'paxos' },
 ];
 
 describe('solving the chapter exercises in the browser', () => {

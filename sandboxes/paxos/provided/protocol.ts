@@ -51,8 +51,9 @@ export interface AcceptedMessage {
 }
 
 /**
- * Acceptor → proposer, optional: "I have promised `promised`, which is not below your `ballot`".
- * It lets a proposer start a higher round at once instead of waiting for a timeout.
+ * Acceptor → proposer, the answer to a refused `prepare` or `accept`: "I have promised `promised`,
+ * which is above your `ballot`". The proposer's next round starts above `promised.round`, so a
+ * proposer that fell far behind catches up in one step instead of climbing one round at a time.
  */
 export interface NackMessage {
   type: 'nack';
