@@ -46,13 +46,13 @@ describe('codeSpans', () => {
 });
 
 describe('the chapters’ quizzes', () => {
-  it('exist for storage and CAP, 4 to 6 questions each, ids matching their chapter', () => {
+  it('exist for storage, CAP and consensus, 4 to 8 questions each, ids matching their chapter', () => {
     const found = Object.entries(chapters).map(([path, m]) => [path.split('/').at(-2), m.default.id, m.default.questions.length] as const);
-    expect(found.map(([chapter]) => chapter)).toEqual(expect.arrayContaining(['01-storage', '02-cap']));
+    expect(found.map(([chapter]) => chapter)).toEqual(expect.arrayContaining(['01-storage', '02-cap', '06-consensus']));
     for (const [chapter, id, n] of found) {
       expect(id).toBe(chapter);
       expect(n).toBeGreaterThanOrEqual(4);
-      expect(n).toBeLessThanOrEqual(6);
+      expect(n).toBeLessThanOrEqual(8);
     }
   });
 
