@@ -112,6 +112,10 @@ const solution = readFileSync('sandboxes/hash-ring/solution.ts', 'utf8');
 const times = await runToVerdict(page2, EXERCISE, 'sandboxes/hash-ring/solution.ts', RUNS);
 const QUORUM_RUNS = Math.min(RUNS, 7);
 const quorumTimes = await runToVerdict(page2, '[data-exercise="quorum"]', 'sandboxes/quorum/solution.ts', QUORUM_RUNS);
+// Paxos, chapter 6: scripted role tests and seeds explored with 3 and 5 acceptors.
+const page3 = await context.newPage();
+await page3.goto(`${server.url}/06-consensus/`, { waitUntil: 'networkidle' });
+const paxosTimes = await runToVerdict(page3, '[data-exercise="paxos"]', 'sandboxes/paxos/solution.ts', QUORUM_RUNS);
 
 // 4. First keystroke → an editor that takes input: focus the Edit button, press Enter
 // (which loads Monaco), then type; done when the typed text is in the editor. Cold: a fresh
@@ -205,6 +209,7 @@ const rows: [string, string][] = [
   [`first keystroke → editor takes input, warm cache (median of ${KEYSTROKE_RUNS})`, spread(keystroke.warm)],
   [`Run → verdict, hash-ring solution, worker (median of ${RUNS})`, spread(times)],
   [`Run → verdict, quorum solution (5 × 100 explored seeds), worker (median of ${QUORUM_RUNS})`, spread(quorumTimes)],
+  [`Run → verdict, paxos solution, worker (median of ${QUORUM_RUNS})`, spread(paxosTimes)],
   [`Run → verdict, hash-ring solution, WebContainer payload in local Node (median of ${RUNS})`, spread(payloadTimes)],
   ['  of which Node start-up (node -e 0, median)', `${ms(median(nodeStart))} (${startShare}%)`],
   ['  of which grading inside the payload (verdict.durationMs, median)', ms(median(payloadInside))],
