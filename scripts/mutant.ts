@@ -70,9 +70,14 @@ if (!values.save) {
       if (!(error instanceof MutantPatchError)) throw error;
       // The solution moved under the patch: apply it as loosely as it takes, or hand over the
       // solution with the old diff to redo by hand.
-      const fuzz = [1, 2, 3, 5, 8].find((f) => applyMutantLoosely(solution, existing, f) !== false);
+      let fuzz: number | undefined;
+      for (const f of [1, 2, 3, 5, 8]) {
+        const loose = applyMutantLoosely(solution, existing, f);
+        if (loose === false) continue;
+        [fuzz, source] = [f, loose];
+        break;
+      }
       if (fuzz !== undefined) {
-        source = applyMutantLoosely(solution, existing, fuzz) as string;
         what = `The patch no longer applies exactly; applied allowing ${fuzz} changed context line(s) per hunk, the mutant`;
       } else {
         what = `The patch no longer applies even loosely. Redo this change by hand:\n\n${existing.diff}\n\nA copy of the current solution`;
