@@ -24,9 +24,19 @@ async function hoverHash32(page: Page): Promise<void> {
   // Line 1 right under the header: a popup drawn above it would overlap the header.
   const headerBottom = await page.locator('header.header').evaluate((h) => h.getBoundingClientRect().bottom);
   await token.evaluate((el, top) => window.scrollBy(0, el.getBoundingClientRect().top - top - 8), headerBottom);
-  await token.hover();
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: firstWords });
-  await hover.waitFor({ timeout: 20_000 });
+  // A hover that arrives while the TypeScript worker is still busy can be dropped (one CI run in
+  // several on a loaded machine); a learner moves the mouse again, and so does this, up to 20 s.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await token.hover();
+    try {
+      await hover.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 4) throw error;
+    }
+  }
   // Drawn on top: the point at the hover's centre belongs to the hover, not to the header or contents.
   const onTop = await hover.first().evaluate((el) => {
     const r = el.getBoundingClientRect();
