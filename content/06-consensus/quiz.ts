@@ -87,5 +87,17 @@ export default defineQuiz({
       explanation:
         'Any size works; a majority of four is three, so the ensemble survives one failure, exactly as three servers do, while paying for an extra machine and a larger quorum. That is why odd sizes are usual, not why they are required. Tolerating two failures takes five servers.',
     },
+    {
+      prompt:
+        'One of five Raft servers has a corrupted disk: it keeps answering, but votes for two candidates in the same term and reports entries it never received. Which is true?',
+      choices: [
+        'Raft tolerates it, since two of five servers may fail',
+        'Raft does not tolerate it: Raft, like Paxos and Zab, assumes crash faults, and a node that breaks the protocol can get two leaders elected in one term or conflicting entries committed',
+        'Raft tolerates it once the corrupted server is outvoted by the other four',
+      ],
+      answer: 1,
+      explanation:
+        'Crash-fault consensus tolerates nodes that stop, restart, run slowly or lose messages, but it trusts what every node says. One server voting twice can give two candidates a majority each in the same term. Tolerating f nodes that lie (Byzantine faults) takes protocols such as PBFT and at least 3f + 1 nodes; inside one data centre, checksums and authentication turn most corruption into detectable crashes instead.',
+    },
   ],
 });

@@ -14,6 +14,7 @@ const cases = [
   { id: 'quorum', chapter: '01-storage', section: 'quorums-and-tunable-consistency' },
   { id: 'cap-modes', chapter: '02-cap', section: 'cp-and-ap-in-practice' },
   { id: 'paxos', chapter: '06-consensus', section: 'paxos' },
+  { id: 'zk-lock', chapter: '06-consensus', section: 'zookeeper' },
 ];
 
 describe('solving the chapter exercises in the browser', () => {

@@ -22,6 +22,15 @@ export type {
   SimulationOptions,
 } from './internal/types.ts';
 
+// The coordination service (ZooKeeper's model) that clients reach with `connectZooKeeper`.
+export {
+  zooKeeperServer,
+  type SessionSnapshot,
+  type ZnodeSnapshot,
+  type ZooKeeperServer,
+  type ZooKeeperServerOptions,
+} from './internal/coordination/server.ts';
+
 // Judging a run: each checker answers ok, violated (with the evidence) or unknown.
 export type { CheckOk, CheckResult, CheckUnknown, CheckViolated, Operation } from './internal/check/types.ts';
 export {
@@ -89,6 +98,7 @@ export {
   type PlannedCrash,
   type PlannedCut,
   type PlannedPartition,
+  type PlannedPause,
   type PlannedSlow,
 } from './internal/plan.ts';
 

@@ -42,6 +42,8 @@ const spaceArb: fc.Arbitrary<FaultSpace> = fc.record({
   slowMax: fc.integer({ min: 0, max: 2 }),
   clockSkewMsMax: fc.integer({ min: 0, max: 500 }),
   clockDriftPpmMax: fc.integer({ min: 0, max: 1000 }),
+  pausesMax: fc.integer({ min: 0, max: 2 }),
+  pauseMsMax: fc.integer({ min: 1, max: 2000 }),
 });
 
 describe('fault plans', () => {
@@ -66,6 +68,11 @@ describe('fault plans', () => {
           expect(p.side.length).toBeLessThan(space.nodes.length);
         }
         for (const c of plan.cuts) expect(c.from).not.toBe(c.to);
+        expect(plan.pauses.length).toBeLessThanOrEqual(space.pausesMax!);
+        for (const p of plan.pauses) {
+          expect(space.nodes).toContain(p.node);
+          expect(p.durationMs).toBeLessThanOrEqual(space.pauseMsMax!);
+        }
       }),
       { numRuns: 300 },
     );
@@ -84,7 +91,7 @@ describe('fault plans', () => {
   });
 
   it('reads a hand-written replay string, and rejects malformed ones with a reason', () => {
-    expect(decodeReplay('abd/17/d50,c:n2@310+400,c:n3@20,p:n1.n2@500+300,x:n1>n4@5+6,s:n5*3@1+2,k:n1:-25:100')).toEqual({
+    expect(decodeReplay('abd/17/d50,c:n2@310+400,c:n3@20,p:n1.n2@500+300,x:n1>n4@5+6,s:n5*3@1+2,k:n1:-25:100,z:n4@70+900')).toEqual({
       scenario: 'abd',
       seed: 17,
       plan: {
@@ -98,12 +105,13 @@ describe('fault plans', () => {
         cuts: [{ from: 'n1', to: 'n4', atMs: 5, durationMs: 6 }],
         slow: [{ node: 'n5', factor: 3, atMs: 1, durationMs: 2 }],
         clocks: [{ node: 'n1', offsetMs: -25, driftPpm: 100 }],
+        pauses: [{ node: 'n4', atMs: 70, durationMs: 900 }],
       },
     });
     expect(decodeReplay('abd/1/-').plan.crashes).toEqual([]);
     expect(() => decodeReplay('abd/1')).toThrow(/scenario\/seed\/faults/);
     expect(() => decodeReplay('abd/x/-')).toThrow(/seed "x"/);
-    expect(() => decodeReplay('abd/1/z:9')).toThrow(/unknown fault "z:9"/);
+    expect(() => decodeReplay('abd/1/q:9')).toThrow(/unknown fault "q:9"/);
     expect(() => decodeReplay('abd/1/d2000')).toThrow(/above 1000/);
   });
 
@@ -111,6 +119,7 @@ describe('fault plans', () => {
     const { plan } = decodeReplay('abd/17/d50,c:n2@310+400,p:n1.n2@500+300');
     expect(describePlan(plan)).toBe('5% of messages lost; n2 crashes at 310 ms, restarts 400 ms later; {n1, n2} cut off from the rest at 500 ms for 300 ms');
     expect(describePlan(decodeReplay('abd/1/-').plan)).toBe('no faults');
+    expect(describePlan(decodeReplay('abd/1/z:n4@70+900').plan)).toBe('n4 paused at 70 ms for 900 ms');
   });
 });
 

@@ -30,6 +30,9 @@ export interface Arrow {
   end: number;
   /** True when the network decided to deliver this message twice. */
   duplicated: boolean;
+  /** For the coordination service's messages: which kind, and the message in words. */
+  service?: ServiceMessageKind;
+  label?: string;
 }
 
 export interface Span {
@@ -37,7 +40,7 @@ export interface Span {
   t0: number;
   /** `Infinity` when the span lasted to the end of the run. */
   t1: number;
-  kind: 'down' | 'partitioned' | 'cut' | 'slow';
+  kind: 'down' | 'partitioned' | 'cut' | 'slow' | 'paused';
   /** Shown on the span, e.g. "side 2 of 2" or "cut → n3". */
   label: string;
   /** For partitions: which side (0-based) the lane was on, to tint each side differently. */
@@ -66,7 +69,9 @@ export interface Mark {
   index: number;
   lane: string;
   t: number;
-  kind: 'start' | 'timer' | 'log' | 'crash' | 'restart' | 'clock';
+  kind: 'start' | 'timer' | 'log' | 'crash' | 'restart' | 'clock' | 'session';
+  /** Words drawn next to the mark (session events). */
+  label?: string;
 }
 
 export interface TraceLayout {
@@ -113,6 +118,7 @@ export function layoutTrace(trace: Trace): TraceLayout {
   let partitionSpans: Span[] = [];
   let cutSpans: Span[] = [];
   const slowSpans = new Map<string, Span>();
+  const pausedSpans = new Map<string, Span>();
   const endMs = events.length > 0 ? events[events.length - 1]!.t : 0;
 
   const closeAll = (list: Span[], t: number) => {
@@ -138,7 +144,9 @@ export function layoutTrace(trace: Trace): TraceLayout {
         // The send fell before the trace's kept window: nothing to draw an arrow from.
         if (!s) break;
         s.deliveries++;
+        const service = serviceMessage(s.e.body);
         arrows.push({
+          ...(service ? { service: service.kind, label: service.text } : {}),
           msg: e.msg,
           from: e.from,
           to: e.to,
@@ -161,10 +169,35 @@ export function layoutTrace(trace: Trace): TraceLayout {
         break;
       case 'crash': {
         laneOf[index] = e.node;
+        // A crash ends a pause: the node restarts fresh.
+        const paused = pausedSpans.get(e.node);
+        if (paused) paused.t1 = e.t;
+        pausedSpans.delete(e.node);
         marks.push({ index, lane: e.node, t: e.t, kind: 'crash' });
         const span: Span = { lane: e.node, t0: e.t, t1: Infinity, kind: 'down', label: 'crashed', start: index };
         down.set(e.node, span);
         spans.push(span);
+        break;
+      }
+      case 'pause': {
+        laneOf[index] = e.node;
+        const span: Span = { lane: e.node, t0: e.t, t1: Infinity, kind: 'paused', label: 'paused: runs nothing', start: index };
+        pausedSpans.set(e.node, span);
+        spans.push(span);
+        break;
+      }
+      case 'resume': {
+        laneOf[index] = e.node;
+        const span = pausedSpans.get(e.node);
+        if (span) span.t1 = e.t;
+        pausedSpans.delete(e.node);
+        break;
+      }
+      case 'session': {
+        // On the client's lane: the session is the client's, though the service ended it.
+        const lane = trace.nodes.includes(e.client) ? e.client : e.node;
+        laneOf[index] = lane;
+        marks.push({ index, lane, t: e.t, kind: 'session', label: `session ${e.session} ${e.state}` });
         break;
       }
       case 'restart': {
@@ -325,8 +358,10 @@ export function describeEvent(e: TraceEvent): string {
   switch (e.type) {
     case 'start':
       return `${at}: ${e.node} started`;
-    case 'send':
-      return `${at}: ${e.from} sent message #${e.msg} to ${e.to}: ${brief(e.body, 120)}`;
+    case 'send': {
+      const service = serviceMessage(e.body);
+      return `${at}: ${e.from} sent message #${e.msg} to ${e.to}: ${service ? service.text : brief(e.body, 120)}`;
+    }
     case 'deliver':
       return `${at}: message #${e.msg} from ${e.from} delivered to ${e.to}${e.copy === 2 ? ' (second copy: the network duplicated it)' : ''}`;
     case 'drop':
@@ -341,6 +376,14 @@ export function describeEvent(e: TraceEvent): string {
       return `${at}: ${e.node} crashed (its memory is gone; its storage survives)`;
     case 'restart':
       return `${at}: ${e.node} restarted`;
+    case 'pause':
+      return `${at}: ${e.node} paused (it keeps its memory but runs nothing until it resumes)`;
+    case 'resume':
+      return `${at}: ${e.node} resumed; what came due while it was paused runs now`;
+    case 'session':
+      return `${at}: ${e.node} ${e.state === 'opened' ? 'opened' : e.state === 'expired' ? 'expired' : 'closed'} session ${e.session} of ${e.client}${
+        e.ephemerals && e.ephemerals.length > 0 ? `, deleting its ephemeral znodes ${e.ephemerals.join(', ')}` : ''
+      }`;
     case 'partition':
       return `${at}: network partitioned into ${e.groups.map((g) => `{${g.join(', ')}}`).join(' | ')} (nodes in no group form one more side)`;
     case 'cut':
@@ -359,5 +402,62 @@ export function describeEvent(e: TraceEvent): string {
       return `${at}: operation ${e.op} of ${e.client} ended ${e.status}${e.output !== undefined ? ` with ${brief(e.output, 120)}` : ''}`;
     case 'truncated':
       return `${at}: ${e.dropped} events left out here to keep the trace small`;
+  }
+}
+
+export type ServiceMessageKind = 'connect' | 'request' | 'reply' | 'watch' | 'session';
+
+/**
+ * A coordination-service message in words (`create /lock/n- ephemeral-sequential`, `→ NONODE`,
+ * `watch: NodeDeleted /lock/n-0000000003`), or undefined for any other message.
+ */
+export function serviceMessage(body: unknown): { kind: ServiceMessageKind; text: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const m = body as Record<string, unknown>;
+  const tag = m.zk;
+  if (typeof tag !== 'string') return undefined;
+  const session = `session ${String(m.session)}`;
+  switch (tag) {
+    case 'connect':
+      return { kind: 'connect', text: m.session === 0 ? `connect: open a session (connection ${String(m.conn)})` : `connect: resume ${session} (connection ${String(m.conn)})` };
+    case 'connected':
+      return { kind: 'session', text: `connected: ${session}, timeout ${String(m.timeoutMs)} ms` };
+    case 'expired':
+      return { kind: 'session', text: `${session} has expired` };
+    case 'request': {
+      const r = (m.request ?? {}) as Record<string, unknown>;
+      const op = String(r.op);
+      const path = typeof r.path === 'string' ? ` ${r.path}` : '';
+      const extra =
+        op === 'create'
+          ? ` ${String(r.mode)}${r.data ? ` ${brief(r.data, 24)}` : ''}`
+          : op === 'setData'
+            ? ` ${brief(r.data, 24)} if version ${String(r.version)}`
+            : op === 'delete'
+              ? ` if version ${String(r.version)}`
+              : r.watch
+                ? ' + watch'
+                : '';
+      return { kind: 'request', text: `#${String(m.xid)} ${op}${path}${extra}` };
+    }
+    case 'reply': {
+      if (typeof m.error === 'string') return { kind: 'reply', text: `#${String(m.xid)} → ${m.error}` };
+      const r = (m.result ?? {}) as Record<string, unknown>;
+      const value =
+        typeof r.path === 'string'
+          ? r.path
+          : Array.isArray(r.children)
+            ? `[${r.children.join(', ')}]`
+            : 'stat' in r
+              ? r.stat === null
+                ? 'no such znode'
+                : `version ${String((r.stat as Record<string, unknown>).version)}${'data' in r ? `, ${brief(r.data, 24)}` : ''}`
+              : 'ok';
+      return { kind: 'reply', text: `#${String(m.xid)} → ${value}` };
+    }
+    case 'watch':
+      return { kind: 'watch', text: `watch: ${String(m.event)} ${String(m.path)}` };
+    default:
+      return undefined;
   }
 }

@@ -7,7 +7,7 @@
  * event the diagram draws is a button there, and both move the same cursor.
  */
 import type { Trace } from '@baristas/sim/host';
-import { brief, clip, describeEvent, layoutTrace, timeScale, type TraceLayout } from './layout.ts';
+import { brief, clip, describeEvent, layoutTrace, serviceMessage, timeScale, type TraceLayout } from './layout.ts';
 import './trace.css';
 
 export interface TraceViewerHandle {
@@ -156,7 +156,11 @@ export function renderTraceViewer(host: HTMLElement, trace: Trace): TraceViewerH
     parts.push(`<p data-role="description">${esc(describeEvent(e))}</p>`);
     if (e.type === 'deliver' || e.type === 'drop' || e.type === 'duplicate') {
       const send = events.find((s) => s.type === 'send' && s.msg === e.msg);
-      if (send && send.type === 'send') parts.push(`<p>Message body: <code>${esc(brief(send.body, 400))}</code> (sent at ${send.t} ms)</p>`);
+      if (send && send.type === 'send') {
+        const service = serviceMessage(send.body);
+        if (service) parts.push(`<p>Coordination service message: ${esc(service.text)}</p>`);
+        parts.push(`<p>Message body: <code>${esc(brief(send.body, 400))}</code> (sent at ${send.t} ms)</p>`);
+      }
     }
     if (e.type === 'invoke' || e.type === 'complete') {
       const bar = layout.operations.find((o) => o.op === e.op);
@@ -335,12 +339,12 @@ function drawSvg(
       x1 = x0 + 14;
       y1 = y0 + (y1 - y0) * 0.35;
     }
-    const cls = `trace-arrow is-${a.kind}${a.duplicated ? ' is-duplicated' : ''}${layout.violationEvents.has(a.end) || layout.violationEvents.has(a.send) ? ' is-violation' : ''}`;
+    const cls = `trace-arrow is-${a.kind}${a.service ? ` is-zk-${a.service}` : ''}${a.duplicated ? ' is-duplicated' : ''}${layout.violationEvents.has(a.end) || layout.violationEvents.has(a.send) ? ' is-violation' : ''}`;
     out.push(
       `<g data-i="${a.end}" data-send="${a.send}" class="${cls}"><line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}"${a.kind === 'drop' ? '' : ` marker-end="url(#${uid}-head)"`}/>` +
         (a.kind === 'drop' ? `<text class="trace-cross" x="${x1}" y="${y1 + 4}">✕</text>` : '') +
         (a.kind === 'copy' ? `<text class="trace-copy" x="${x1 - 4}" y="${y1 - 6}">×2</text>` : '') +
-        `<title>message #${a.msg} ${esc(a.from)} → ${esc(a.to)}: ${a.kind === 'drop' ? `dropped (${esc(a.reason ?? '')})` : a.kind === 'copy' ? 'second copy delivered' : `delivered after ${a.tEnd - a.tSend} ms`}</title></g>`,
+        `<title>message #${a.msg} ${esc(a.from)} → ${esc(a.to)}${a.label ? ` (${esc(a.label)})` : ''}: ${a.kind === 'drop' ? `dropped (${esc(a.reason ?? '')})` : a.kind === 'copy' ? 'second copy delivered' : `delivered after ${a.tEnd - a.tSend} ms`}</title></g>`,
     );
   }
   for (const o of layout.operations) {
@@ -364,6 +368,12 @@ function drawSvg(
     const cls = `trace-mark is-${m.kind}${layout.violationEvents.has(m.index) ? ' is-violation' : ''}`;
     if (m.kind === 'crash') out.push(`<text data-i="${m.index}" class="${cls}" x="${px}" y="${cy + 6}">✕</text>`);
     else if (m.kind === 'restart') out.push(`<path data-i="${m.index}" class="${cls}" d="M${px - 6},${cy + 6} L${px},${cy - 6} L${px + 6},${cy + 6} z"/>`);
+    else if (m.kind === 'session') {
+      out.push(
+        `<g data-i="${m.index}" class="${cls}"><path d="M${px},${cy - 7} L${px + 7},${cy} L${px},${cy + 7} L${px - 7},${cy} z"/>` +
+          `<text x="${px + 9}" y="${cy - 9}">${esc(m.label ?? '')}</text><title>${esc(m.label ?? '')}</title></g>`,
+      );
+    }
     else out.push(`<circle data-i="${m.index}" class="${cls}" cx="${px}" cy="${cy}" r="${m.kind === 'log' ? 3.5 : 2.5}"/>`);
   }
   out.push(

@@ -359,6 +359,10 @@ function planArbitrary(space: FaultSpace): fc.Arbitrary<FaultPlan> {
         }),
         { maxLength: lim.nodes.length },
       ),
+      pauses: fc.array(
+        fc.record({ node: nodes, atMs: at, durationMs: fc.integer({ min: 1, max: lim.pauseMsMax }) }),
+        { maxLength: lim.pausesMax },
+      ),
     })
     .filter((p) => respectsCrashLimit(p, lim.crashedAtOnceMax) && p.cuts.every((c) => c.from !== c.to));
 }

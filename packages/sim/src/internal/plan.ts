@@ -51,6 +51,16 @@ export interface PlannedSlow {
   durationMs: number;
 }
 
+/** `node` stops running anything at `atMs` for `durationMs`, as in a long GC pause, then resumes. */
+export interface PlannedPause {
+  /** The paused node. */
+  node: Address;
+  /** When it stops, in virtual ms. */
+  atMs: number;
+  /** How long it stays paused, in ms. */
+  durationMs: number;
+}
+
 /** `node`'s clock reads `offsetMs` off from the start and runs fast by `driftPpm` millionths. */
 export interface PlannedClock {
   /** Whose clock. */
@@ -80,6 +90,8 @@ export interface FaultPlan {
   slow: PlannedSlow[];
   /** Clock skews and drifts, from the start. */
   clocks: PlannedClock[];
+  /** Pauses: the node keeps its memory but runs nothing meanwhile. */
+  pauses: PlannedPause[];
 }
 
 /**
@@ -119,6 +131,10 @@ export interface FaultSpace {
   clockSkewMsMax?: number;
   /** Largest clock drift, either way, in millionths (ppm). Default 0. */
   clockDriftPpmMax?: number;
+  /** Most pauses in one run. */
+  pausesMax?: number;
+  /** Longest pause, in ms. Default `durationMs / 2`. */
+  pauseMsMax?: number;
 }
 
 /** A plan with no faults at all. */
@@ -130,6 +146,7 @@ export const emptyPlan = (): FaultPlan => ({
   cuts: [],
   slow: [],
   clocks: [],
+  pauses: [],
 });
 
 /** The limits of a space with its defaults filled in; shared by the generator and the shrinker. */
@@ -153,6 +170,8 @@ export function spaceLimits(space: FaultSpace) {
     slowFactorMax: Math.max(2, Math.floor(space.slowFactorMax ?? 10)),
     clockSkewMsMax: Math.floor(space.clockSkewMsMax ?? 0),
     clockDriftPpmMax: Math.floor(space.clockDriftPpmMax ?? 0),
+    pausesMax: space.nodes.length > 0 ? (space.pausesMax ?? 0) : 0,
+    pauseMsMax: Math.max(1, space.pauseMsMax ?? half),
   };
 }
 
@@ -247,6 +266,11 @@ export function generatePlan(space: FaultSpace, random: Random): FaultPlan {
       });
     }
   }
+  // Drawn last, and only when allowed, so spaces without pauses draw the plans they always did.
+  const pauses = lim.pausesMax > 0 ? random.int(0, lim.pausesMax) : 0;
+  for (let i = 0; i < pauses; i++) {
+    plan.pauses.push({ node: pick(lim.nodes), atMs: random.int(0, lim.durationMs - 1), durationMs: random.int(1, lim.pauseMsMax) });
+  }
   return plan;
 }
 
@@ -284,6 +308,10 @@ export function applyPlan(sim: Simulation, plan: FaultPlan): void {
     sim.schedule(s.atMs, () => sim.slow(s.node, s.factor));
     sim.schedule(s.atMs + s.durationMs, () => sim.slow(s.node, 1));
   }
+  for (const p of plan.pauses) {
+    sim.schedule(p.atMs, () => sim.pause(p.node));
+    sim.schedule(p.atMs + p.durationMs, () => sim.resume(p.node));
+  }
 }
 
 /** The plan in words, for a learner: "crash r2 at 310 ms, back 400 ms later; …". */
@@ -299,6 +327,7 @@ export function describePlan(plan: FaultPlan): string {
   }
   for (const c of plan.cuts) parts.push(`messages ${c.from} → ${c.to} lost from ${c.atMs} ms for ${c.durationMs} ms`);
   for (const s of plan.slow) parts.push(`${s.node} ${s.factor}× slower from ${s.atMs} ms for ${s.durationMs} ms`);
+  for (const p of plan.pauses) parts.push(`${p.node} paused at ${p.atMs} ms for ${p.durationMs} ms`);
   for (const c of plan.clocks) {
     if (c.offsetMs !== 0 || c.driftPpm !== 0) parts.push(`${c.node}'s clock ${c.offsetMs >= 0 ? '+' : ''}${c.offsetMs} ms, drifting ${c.driftPpm} ppm`);
   }
@@ -324,6 +353,7 @@ export function encodeReplay(scenario: string, seed: number, plan: FaultPlan): s
   for (const c of plan.cuts) items.push(`x:${c.from}>${c.to}@${c.atMs}+${c.durationMs}`);
   for (const s of plan.slow) items.push(`s:${s.node}*${s.factor}@${s.atMs}+${s.durationMs}`);
   for (const c of plan.clocks) items.push(`k:${c.node}:${c.offsetMs}:${c.driftPpm}`);
+  for (const p of plan.pauses) items.push(`z:${p.node}@${p.atMs}+${p.durationMs}`);
   return `${scenario}/${seed}/${items.join(',') || '-'}`;
 }
 
@@ -366,6 +396,8 @@ export function decodeReplay(text: string): Replay {
       plan.slow.push({ node: node(m[1]), factor: int(m[2]), atMs: int(m[3]), durationMs: int(m[4]) });
     } else if ((m = /^k:([^:]+):(-?\d+):(-?\d+)$/.exec(item))) {
       plan.clocks.push({ node: node(m[1]), offsetMs: int(m[2]), driftPpm: int(m[3]) });
+    } else if ((m = /^z:([^@]+)@(\d+)\+(\d+)$/.exec(item))) {
+      plan.pauses.push({ node: node(m[1]), atMs: int(m[2]), durationMs: int(m[3]) });
     } else bad(`unknown fault "${item}"`);
   }
   if (plan.dropPermille > 1000 || plan.duplicatePermille > 1000) bad('a probability above 1000‰');

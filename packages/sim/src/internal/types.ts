@@ -200,6 +200,9 @@ export type TraceEvent =
   | { t: number; type: 'log'; node: Address; text: string }
   | { t: number; type: 'crash'; node: Address }
   | { t: number; type: 'restart'; node: Address }
+  /** The node stopped running anything (a long GC pause, a frozen VM) until `resume`. */
+  | { t: number; type: 'pause'; node: Address }
+  | { t: number; type: 'resume'; node: Address }
   /** From now on only nodes in the same group can talk; nodes in no group form one more group. */
   | { t: number; type: 'partition'; groups: Address[][] }
   /** From now on messages from `from` to `to` are lost (the other direction still works). */
@@ -219,6 +222,19 @@ export type TraceEvent =
       node: Address;
       status: Exclude<OperationStatus, 'pending'>;
       output?: unknown;
+    }
+  /**
+   * The coordination service (`node`) opened, expired or closed session `session` of `client`.
+   * `ephemerals` lists the ephemeral znodes an expiry or close deleted.
+   */
+  | {
+      t: number;
+      type: 'session';
+      node: Address;
+      client: Address;
+      session: number;
+      state: 'opened' | 'expired' | 'closed';
+      ephemerals?: string[];
     }
   /** Stands in for `dropped` events the trace left out to stay within its cap. */
   | { t: number; type: 'truncated'; dropped: number };

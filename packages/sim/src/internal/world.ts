@@ -2,6 +2,7 @@ import { copyPlain } from './clone.ts';
 import { asNode, enterNode, leaveNode, withVirtualGlobals, type VirtualContext } from './globals.ts';
 import { EventQueue } from './queue.ts';
 import { deriveRandom, type Random } from './random.ts';
+import { SERVICE_TRACE } from './hooks.ts';
 import { TraceRecorder } from './trace.ts';
 import type { Operation } from './check/types.ts';
 import type {
@@ -29,6 +30,12 @@ interface NodeState {
   /** Durable: the same object across restarts. */
   storage: Storage;
   up: boolean;
+  /**
+   * While paused (a stop-the-world GC pause, a frozen VM), nothing of the node's runs: what
+   * would have (deliveries, timers, client calls) waits in `deferred` for `resume`.
+   */
+  paused: boolean;
+  deferred: (() => void)[];
   /** Bumped by every crash and restart; events carry the incarnation they were meant for. */
   incarnation: number;
   handlers: Handlers;
@@ -194,6 +201,8 @@ export class Simulation {
       factory,
       storage: createStorage(id),
       up: true,
+      paused: false,
+      deferred: [],
       incarnation: 0,
       handlers: {},
       timers: new Set(),
@@ -297,6 +306,8 @@ export class Simulation {
     const state = this.requireNode(id);
     if (!state.up) return;
     state.up = false;
+    state.paused = false;
+    state.deferred = [];
     state.incarnation++;
     state.timers.clear();
     state.handlers = {};
@@ -311,6 +322,30 @@ export class Simulation {
     state.incarnation++;
     this.record({ t: this.clockMs, type: 'restart', node: id });
     this.boot(state, 'restart');
+  }
+
+  /**
+   * Pauses a node, as a long garbage-collection pause or a frozen VM would: it keeps its memory
+   * but runs nothing (no message handled, no timer fired, no client call answered) until
+   * `resume`, when everything that came due meanwhile runs in order. The network and the other
+   * nodes carry on, so the world may have moved on without it.
+   */
+  pause(id: Address): void {
+    const state = this.requireNode(id);
+    if (!state.up || state.paused) return;
+    state.paused = true;
+    this.record({ t: this.clockMs, type: 'pause', node: id });
+  }
+
+  /** Ends a pause: what came due while the node was paused runs now, in its original order. */
+  resume(id: Address): void {
+    const state = this.requireNode(id);
+    if (!state.paused) return;
+    state.paused = false;
+    this.record({ t: this.clockMs, type: 'resume', node: id });
+    const deferred = state.deferred;
+    state.deferred = [];
+    for (const action of deferred) this.at(this.clockMs, action);
   }
 
   /** Makes a node slow: its messages and timers take `factor` times as long; 1 is normal. */
@@ -385,8 +420,13 @@ export class Simulation {
               if (op.status !== 'pending' || target.incarnation !== incarnation) return;
               complete('ok', copyPlain(response, 'a reply'));
             };
-            const handler = target.handlers.onRequest;
-            if (handler) this.call(target, 'onRequest', () => handler.call(target.handlers, copyPlain(op.input, 'a client request'), reply));
+            const handle = (): void => {
+              if (op.status !== 'pending' || !target.up || target.incarnation !== incarnation) return;
+              if (target.paused) return void target.deferred.push(handle);
+              const handler = target.handlers.onRequest;
+              if (handler) this.call(target, 'onRequest', () => handler.call(target.handlers, copyPlain(op.input, 'a client request'), reply));
+            };
+            handle();
           });
         });
       },
@@ -441,11 +481,14 @@ export class Simulation {
       const waitMs = checkDelayMs(delayMs) * state.slowFactor;
       if (!live()) return timer;
       state.timers.add(timer);
-      this.at(this.clockMs + waitMs, () => {
-        if (!live() || !state.timers.delete(timer)) return;
+      const fire = (): void => {
+        if (!live() || !state.timers.has(timer)) return;
+        if (state.paused) return void state.deferred.push(fire);
+        state.timers.delete(timer);
         if (this.tracing) this.record({ t: this.clockMs, type: 'timer', node: state.id, timer });
         this.call(state, 'a timer callback', callback);
-      });
+      };
+      this.at(this.clockMs + waitMs, fire);
       return timer;
     };
     const clearTimer = (timer: number): void => void state.timers.delete(timer);
@@ -477,6 +520,11 @@ export class Simulation {
         if (live()) this.record({ t: this.clockMs, type: 'log', node: state.id, text: parts.map(formatPart).join(' ') });
       },
     };
+    Object.defineProperty(view, SERVICE_TRACE, {
+      value: (event: Omit<Extract<TraceEvent, { type: 'session' }>, 't'>) => {
+        if (live()) this.record({ ...event, t: this.clockMs });
+      },
+    });
     if (kind === 'start') this.record({ t: this.clockMs, type: 'start', node: state.id });
     state.handlers = {};
     const handlers = asNode(ctx, () => state.factory(view));
@@ -554,6 +602,11 @@ export class Simulation {
     }
     if (this.blocked(from, to)) {
       this.record({ t: this.clockMs, type: 'drop', msg, from, to, reason: 'partition' });
+      return;
+    }
+    if (target.paused) {
+      // Not yet delivered: it sits in the node's socket buffer until the pause ends.
+      target.deferred.push(() => this.deliver(target, incarnation, msg, from, body, copy));
       return;
     }
     if (this.tracing) {
