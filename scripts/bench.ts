@@ -118,6 +118,7 @@ await page3.goto(`${server.url}/06-consensus/`, { waitUntil: 'networkidle' });
 const paxosTimes = await runToVerdict(page3, '[data-exercise="paxos"]', 'sandboxes/paxos/solution.ts', QUORUM_RUNS);
 // The ZooKeeper lock, same page: scripted clients, then baristas explored under faults.
 const zkLockTimes = await runToVerdict(page3, '[data-exercise="zk-lock"]', 'sandboxes/zk-lock/solution.ts', QUORUM_RUNS);
+const zkElectionTimes = await runToVerdict(page3, '[data-exercise="zk-election"]', 'sandboxes/zk-election/solution.ts', QUORUM_RUNS);
 
 // 4. First keystroke → an editor that takes input: focus the Edit button, press Enter
 // (which loads Monaco), then type; done when the typed text is in the editor. Cold: a fresh
@@ -213,6 +214,7 @@ const rows: [string, string][] = [
   [`Run → verdict, quorum solution (5 × 100 explored seeds), worker (median of ${QUORUM_RUNS})`, spread(quorumTimes)],
   [`Run → verdict, paxos solution, worker (median of ${QUORUM_RUNS})`, spread(paxosTimes)],
   [`Run → verdict, zk-lock solution, worker (median of ${QUORUM_RUNS})`, spread(zkLockTimes)],
+  [`Run → verdict, zk-election solution, worker (median of ${QUORUM_RUNS})`, spread(zkElectionTimes)],
   [`Run → verdict, hash-ring solution, WebContainer payload in local Node (median of ${RUNS})`, spread(payloadTimes)],
   ['  of which Node start-up (node -e 0, median)', `${ms(median(nodeStart))} (${startShare}%)`],
   ['  of which grading inside the payload (verdict.durationMs, median)', ms(median(payloadInside))],

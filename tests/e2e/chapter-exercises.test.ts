@@ -15,6 +15,7 @@ const cases = [
   { id: 'cap-modes', chapter: '02-cap', section: 'cp-and-ap-in-practice' },
   { id: 'paxos', chapter: '06-consensus', section: 'paxos' },
   { id: 'zk-lock', chapter: '06-consensus', section: 'zookeeper' },
+  { id: 'zk-election', chapter: '06-consensus', section: 'zookeeper' },
 ];
 
 describe('solving the chapter exercises in the browser', () => {

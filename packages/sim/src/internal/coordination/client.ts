@@ -276,7 +276,8 @@ class Client implements ZooKeeper {
       } else if (now - this.attemptMs >= timeout / 3) {
         this.attempt();
       }
-      this.tick();
+      // A callback of the connection loss may have closed the client: then it falls silent.
+      if (!this.isOver()) this.tick();
     });
   }
 

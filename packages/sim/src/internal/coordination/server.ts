@@ -73,6 +73,11 @@ export interface ZooKeeperServer {
   tree(): ZnodeSnapshot[];
   /** Every session ever opened, in order of id. */
   sessions(): SessionSnapshot[];
+  /**
+   * Ends an open session now, as if its timeout had passed (what ZooKeeper's own tests do to
+   * force an expiry at a chosen moment). Does nothing to a session that is not open.
+   */
+  expireSession(id: number): void;
 }
 
 interface Znode {
@@ -122,6 +127,7 @@ export function zooKeeperServer(options: ZooKeeperServerOptions = {}): ZooKeeper
     },
     tree: () => current?.snapshotTree() ?? [],
     sessions: () => current?.snapshotSessions() ?? [],
+    expireSession: (id) => current?.expireNow(id),
   };
 }
 
@@ -189,6 +195,11 @@ class ServerState {
     return [...this.nodes.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([path, n]) => ({ path, data: n.data, stat: { ...n.stat } }));
+  }
+
+  expireNow(id: number): void {
+    const session = this.sessions.get(id);
+    if (session?.state === 'open') this.endSession(session, 'expired');
   }
 
   snapshotSessions(): SessionSnapshot[] {

@@ -74,6 +74,12 @@ export interface WatchedEvent {
  * Called once, when what it watches changes. A watch is one-time: to keep watching, set it
  * again with the next read. Changes made between the event and your next read are not reported
  * separately, so read the znode again to see its state.
+ *
+ * A watch is set only when its call succeeds: a call that fails (`CONNECTIONLOSS` included)
+ * sets none. A set watch survives connection loss: the client sets it again when it reconnects,
+ * and it fires then if its znode changed meanwhile. The same function set on one path by several
+ * calls is called once per event. Watchers hear only of znodes; the session's own changes go to
+ * `onStateChange`, and an expired session's watches never fire.
  */
 export type Watcher = (event: WatchedEvent) => void;
 
@@ -113,9 +119,12 @@ export interface ZooKeeperOptions {
 
 /**
  * A session with the coordination service, in ZooKeeper's terms. Calls are asynchronous: the
- * callback runs when the answer arrives (never before the call returns). Calls are answered in
- * the order they were made, and a watch event reaches you before any answer that reflects the
- * change it reports.
+ * callback runs when the answer arrives, never before the call returns (and no listener runs
+ * inside `connectZooKeeper` either). Calls are answered in the order they were made, calls made
+ * before the session opens or while it reconnects wait and are sent when it is back, and a watch
+ * event reaches you before any answer that reflects the change it reports. A path that is not a
+ * znode path (`/a/b`), data that is not a string or a mode that does not exist throws a
+ * `TypeError` at the call.
  */
 export interface ZooKeeper {
   /** Where the session is; see `SessionState`. */
@@ -132,18 +141,20 @@ export interface ZooKeeper {
   onStateChange(listener: (state: SessionState) => void): void;
   /**
    * Hands the client a message your node received. Returns true if it was the service's (then
-   * it is handled: do nothing more with it), false if it is for your own code.
+   * it is handled: do nothing more with it), false if it is for your own code. It takes every
+   * message from the service, so a node that opens a new session hands messages to the new
+   * client only.
    */
   receive(from: Address, body: unknown): boolean;
   /**
    * Creates a znode at `path` with `data`. The callback gets the path actually created: with a
-   * `*-sequential` mode, `path` plus the 10-digit counter. Errors: `NODEEXISTS`, `NONODE` (no
-   * parent), `NOCHILDRENFOREPHEMERALS`.
+   * `*-sequential` mode, `path` plus the 10-digit counter. Errors: `NODEEXISTS` (also for `/`),
+   * `NONODE` (no parent), `NOCHILDRENFOREPHEMERALS`.
    */
   create(path: string, data: string, mode: CreateMode, callback: ZkCallback<string>): void;
   /**
    * Deletes the znode if its version is `version` (-1 matches any). Errors: `NONODE`,
-   * `BADVERSION`, `NOTEMPTY`.
+   * `BADVERSION`, `NOTEMPTY`, `BADARGUMENTS` (for `/`).
    */
   delete(path: string, version: number, callback: ZkCallback<void>): void;
   /**
@@ -165,6 +176,10 @@ export interface ZooKeeper {
   getChildren(path: string, watcher: Watcher | null, callback: ZkCallback<string[]>): void;
   /** Answers once every write the service had applied when it received the call is visible to this client. */
   sync(path: string, callback: ZkCallback<void>): void;
-  /** Ends the session: the service deletes its ephemeral znodes. Calls after this throw. */
+  /**
+   * Ends the session: the service deletes its ephemeral znodes. When the client is not
+   * connected, or the close is lost on the way, the session ends only when it expires. Calls
+   * still waiting get `CONNECTIONLOSS`; calls after this throw an `Error`.
+   */
   close(): void;
 }
