@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { explore } from '@baristas/sim/testing';
 import type { Trace } from '@baristas/sim/host';
 import { registerScenario } from '../../packages/sim/test/fixtures/register-scenario.ts';
+import { coordinationTrace } from '../../packages/sim/test/fixtures/coordination-trace.ts';
 import { axeViolations, newContext, useBuiltSite, watch } from './browser.ts';
 
 const site = useBuiltSite({ beforeAll, afterAll });
@@ -27,9 +28,9 @@ beforeAll(() => {
   writeFileSync(file, JSON.stringify(trace));
 });
 
-async function openViewer(page: Page): Promise<void> {
+async function openViewer(page: Page, path = file): Promise<void> {
   await page.goto(`${site.server.url}/trace/`);
-  await page.locator('[data-action="open-trace"]').setInputFiles(file);
+  await page.locator('[data-action="open-trace"]').setInputFiles(path);
   await page.locator('[data-trace-viewer] svg [data-role="cursor"]').waitFor({ state: 'attached' });
 }
 
@@ -61,6 +62,33 @@ describe('the trace viewer', () => {
     const first = await selected(page);
     expect(trace.violation!.operations).toContain((trace.events[first] as { op?: number }).op);
     await expect(viewer.locator('[data-role="details"]').textContent()).resolves.toContain('part of the violation');
+    expect([...w.pageErrors, ...w.consoleErrors]).toEqual([]);
+    await context.close();
+  });
+
+  it('draws the coordination service: its messages in words, watch events, a pause and the sessions opened and expired', async () => {
+    const zkTrace = coordinationTrace();
+    const zkFile = join(mkdtempSync(join(tmpdir(), 'baristas-trace-')), 'zk.json');
+    writeFileSync(zkFile, JSON.stringify(zkTrace));
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    const w = watch(page, site.server.url);
+    await openViewer(page, zkFile);
+    const viewer = page.locator('[data-trace-viewer]');
+    await expect(viewer.locator('.trace-mark.is-session text').allTextContents()).resolves.toEqual([
+      'session 1 opened',
+      'session 2 opened',
+      'session 1 expired',
+    ]);
+    await expect(viewer.locator('.trace-span.is-paused').count()).resolves.toBe(1);
+    await expect(viewer.locator('.trace-arrow.is-zk-watch').count()).resolves.toBeGreaterThan(0);
+    // A watch event clicked: the details say it in words.
+    const arrow = viewer.locator('.trace-arrow.is-zk-watch').first();
+    await viewer.locator('[data-action="last"]').click();
+    await arrow.dispatchEvent('click');
+    await expect(viewer.locator('[data-role="details"]').textContent()).resolves.toMatch(/Coordination service message: watch: NodeChildrenChanged \/locks/);
+    await expect(arrow.locator('title').textContent()).resolves.toMatch(/\(watch: NodeChildrenChanged \/locks\)/);
+    expect(await axeViolations(page)).toEqual([]);
     expect([...w.pageErrors, ...w.consoleErrors]).toEqual([]);
     await context.close();
   });

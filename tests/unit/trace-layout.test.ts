@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, explore } from '@baristas/sim/testing';
 import type { Trace, TraceEvent } from '@baristas/sim/host';
 import { registerScenario } from '../../packages/sim/test/fixtures/register-scenario.ts';
+import { coordinationTrace } from '../../packages/sim/test/fixtures/coordination-trace.ts';
 import { brief, describeEvent, layoutTrace, timeScale, validateTrace } from '../../src/components/trace/layout.ts';
 
 function brokenAbdTrace(): Trace {
@@ -142,5 +143,33 @@ describe('trace layout', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(brief(cyclic)).toBe('[object Object]');
+  });
+});
+
+describe('trace layout of the coordination service', () => {
+  const trace = coordinationTrace();
+  const layout = layoutTrace(trace);
+
+  it('labels the service’s messages in words and marks watch events', () => {
+    const words = layout.arrows.filter((a) => a.label).map((a) => a.label!);
+    expect(words).toContain('#1 create /locks/n- ephemeral-sequential "riverside"');
+    expect(words).toContain('session 1 has expired');
+    expect(words.some((w) => /^#1 → \/locks\/n-\d{10}$/.test(w))).toBe(true);
+    expect(words.some((w) => /^#2 getChildren \/locks \+ watch$/.test(w))).toBe(true);
+    expect(words.some((w) => /^watch: NodeChildrenChanged \/locks$/.test(w))).toBe(true);
+    expect(layout.arrows.some((a) => a.service === 'watch')).toBe(true);
+    expect(layout.arrows.filter((a) => !a.label)).toEqual([]);
+    const send = trace.events.find((e) => e.type === 'send' && (e.body as { zk?: string }).zk === 'connect')!;
+    expect(describeEvent(send)).toMatch(/sent message #\d+ to zk: connect: open a session \(connection 1\)$/);
+  });
+
+  it('shades the pause and marks the sessions opened and expired on their clients’ lanes', () => {
+    expect(layout.spans.filter((s) => s.kind === 'paused')).toEqual([
+      expect.objectContaining({ lane: 'riverside', t0: 50, t1: 800, label: 'paused: runs nothing' }),
+    ]);
+    const sessions = layout.marks.filter((m) => m.kind === 'session');
+    expect(sessions.map((m) => `${m.lane}: ${m.label}`)).toEqual(['riverside: session 1 opened', 'southside: session 2 opened', 'riverside: session 1 expired']);
+    const expiry = trace.events[sessions[2]!.index]!;
+    expect(describeEvent(expiry)).toMatch(/: zk expired session 1 of riverside, deleting its ephemeral znodes \/locks\/n-0000000000$/);
   });
 });

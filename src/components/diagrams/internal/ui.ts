@@ -27,17 +27,15 @@ export interface Parts {
 }
 
 /**
- * Replaces the figure's static fallback with `html` and wires the live region. The live
+ * Replaces the figure's static fallback with `html` and wires the live region; `own` adds the
+ * diagram's own stylesheet once per page. The live
  * region is server-rendered and already in the page, so screen readers watch it from the
  * start; repeating the same words gets a suffix, or some readers would stay silent.
  */
-export function stage(root: HTMLElement, html: string): Parts {
-  if (!document.getElementById('diagrams-css')) {
-    const style = document.createElement('style');
-    style.id = 'diagrams-css';
-    style.textContent = css;
-    document.head.append(style);
-  }
+export function stage(root: HTMLElement, html: string, own?: { id: string; css: string }): Parts {
+  injectStyle('diagrams-css', css);
+  // A diagram's own styles (`import css from './x.css?inline'`) come with its chunk.
+  if (own) injectStyle(own.id, own.css);
   const host = root.querySelector<HTMLElement>('[data-role="stage"]')!;
   host.innerHTML = html;
   const live = root.querySelector<HTMLElement>('[data-role="live"]')!;
@@ -47,6 +45,14 @@ export function stage(root: HTMLElement, html: string): Parts {
       live.textContent = live.textContent === text ? `${text} (again)` : text;
     },
   };
+}
+
+function injectStyle(id: string, text: string): void {
+  if (document.getElementById(id)) return;
+  const style = document.createElement('style');
+  style.id = id;
+  style.textContent = text;
+  document.head.append(style);
 }
 
 /** A labelled range input with its value shown next to it (and read out through aria-valuetext). */
