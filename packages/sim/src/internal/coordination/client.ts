@@ -72,12 +72,15 @@ class Client implements ZooKeeper {
   private tickTimer = 0;
   private readonly listeners: ((state: SessionState) => void)[] = [];
 
-  constructor(
-    private readonly node: Node,
-    private readonly server: Address,
-    private readonly requestedTimeoutMs: number,
-    onSessionState: ((state: SessionState) => void) | undefined,
-  ) {
+  // Plain fields, not parameter properties: scripts run this file with Node's type stripping.
+  private readonly node: Node;
+  private readonly server: Address;
+  private readonly requestedTimeoutMs: number;
+
+  constructor(node: Node, server: Address, requestedTimeoutMs: number, onSessionState: ((state: SessionState) => void) | undefined) {
+    this.node = node;
+    this.server = server;
+    this.requestedTimeoutMs = requestedTimeoutMs;
     if (onSessionState) this.listeners.push(onSessionState);
     this.sessionTimeoutMs = requestedTimeoutMs;
     this.token = `${node.id}/${Math.floor(node.random() * 2 ** 32).toString(36)}`;

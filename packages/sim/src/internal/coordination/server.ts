@@ -141,12 +141,15 @@ class ServerState {
   private readonly dataWatches = new Map<string, Set<number>>();
   private readonly childWatches = new Map<string, Set<number>>();
 
-  constructor(
-    private readonly node: Node,
-    private readonly timeoutMin: number,
-    private readonly timeoutMax: number,
-    paths: string[],
-  ) {
+  // Plain fields, not parameter properties: scripts run this file with Node's type stripping.
+  private readonly node: Node;
+  private readonly timeoutMin: number;
+  private readonly timeoutMax: number;
+
+  constructor(node: Node, timeoutMin: number, timeoutMax: number, paths: string[]) {
+    this.node = node;
+    this.timeoutMin = timeoutMin;
+    this.timeoutMax = timeoutMax;
     const saved = node.storage.get<Durable>(STORAGE_KEY);
     if (saved) this.restore(saved);
     else this.plant(paths);
