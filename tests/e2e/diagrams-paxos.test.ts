@@ -7,68 +7,17 @@
  * its globals stay real after the simulation ran, and axe finds nothing in either theme.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { axeViolations, useBuiltSite, watch, type PageWatch } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { useBuiltSite } from './browser.ts';
+import { finishDiagram, openPage, showDiagram, text, type Opened } from './diagram-page.ts';
 
 const site = useBuiltSite({ beforeAll, afterAll });
 const KIND = 'paxos';
 const PAXOS_CODE = /\/_astro\/paxos\.[\w-]+\.js$/;
 
-interface Opened {
-  page: Page;
-  w: PageWatch;
-  /** Every script the page requested from /_astro/, in order. */
-  scripts: string[];
-}
-
-async function open(path: string): Promise<Opened> {
-  // A context of its own: axe's Playwright binding refuses pages made by browser.newPage().
-  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const w = watch(page, site.server.url);
-  const scripts: string[] = [];
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.pathname.startsWith('/_astro/') && url.pathname.endsWith('.js')) scripts.push(url.pathname);
-  });
-  await page.goto(`${site.server.url}${path}`, { waitUntil: 'networkidle' });
-  return { page, w, scripts };
-}
-
-/** Scrolls the figure into view and waits for its module to mount. */
-async function show(page: Page): Promise<Locator> {
-  const figure = page.locator(`figure[data-diagram="${KIND}"]`);
-  await figure.scrollIntoViewIfNeeded();
-  await page.locator(`figure[data-diagram="${KIND}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
-  return figure;
-}
-
-const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-async function axe(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    // Set directly: Starlight follows a media change only asynchronously, so axe could race it.
-    await page.evaluate((theme) => (document.documentElement.dataset.theme = theme), colorScheme);
-    found.push(...(await axeViolations(page, `figure[data-diagram="${KIND}"]`)).map((v) => `${colorScheme} ${v}`));
-  }
-  return found;
-}
-
-/** True when the page's clock, randomness and timers are the browser's own again. */
-const globalsReal = (page: Page) =>
-  page.evaluate(() =>
-    [Math.random, Date, Date.now, performance.now, setTimeout, clearTimeout, setInterval, clearInterval].every((f) =>
-      /\[native code\]/.test(Function.prototype.toString.call(f)),
-    ),
-  );
-
-async function finish({ page, w }: Opened): Promise<void> {
-  expect(await globalsReal(page)).toBe(true);
-  expect(await axe(page)).toEqual([]);
-  expect([...w.pageErrors, ...w.consoleErrors, ...w.failedResponses]).toEqual([]);
-  await page.context().close();
-}
+const open = (path: string) => openPage(site, path);
+const show = (page: Page) => showDiagram(page, KIND);
+const finish = (o: Opened) => finishDiagram(o, KIND);
 
 /** The text of the element that has focus. */
 const focused = (page: Page) => page.evaluate(() => (document.activeElement?.textContent ?? '').replace(/\s+/g, ' ').trim());

@@ -8,68 +8,17 @@
  * expires. The page logs no error, its globals stay real, and axe finds nothing in either theme.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { axeViolations, useBuiltSite, watch, type PageWatch } from './browser.ts';
+import type { Locator } from 'playwright-core';
+import { useBuiltSite } from './browser.ts';
+import { finishDiagram, openPage, showDiagram, text } from './diagram-page.ts';
 
 const site = useBuiltSite({ beforeAll, afterAll });
 const KIND = 'zk-lock';
 const CHUNK = /\/_astro\/zk-lock\.[\w-]+\.js$/;
 
-interface Opened {
-  page: Page;
-  w: PageWatch;
-  /** Every script the page requested from /_astro/, in order. */
-  scripts: string[];
-}
-
-async function open(path: string): Promise<Opened> {
-  // A context of its own: axe's Playwright binding refuses pages made by browser.newPage().
-  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const w = watch(page, site.server.url);
-  const scripts: string[] = [];
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.pathname.startsWith('/_astro/') && url.pathname.endsWith('.js')) scripts.push(url.pathname);
-  });
-  await page.goto(`${site.server.url}${path}`, { waitUntil: 'networkidle' });
-  return { page, w, scripts };
-}
-
-/** Scrolls the figure into view and waits for its module to mount. */
-async function show(page: Page, kind: string): Promise<Locator> {
-  const figure = page.locator(`figure[data-diagram="${kind}"]`);
-  await figure.scrollIntoViewIfNeeded();
-  await page.locator(`figure[data-diagram="${kind}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
-  return figure;
-}
-
-const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-
-async function axe(page: Page, kind: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    // Set directly: Starlight follows a media change only asynchronously, so axe could race it.
-    await page.evaluate((theme) => (document.documentElement.dataset.theme = theme), colorScheme);
-    found.push(...(await axeViolations(page, `figure[data-diagram="${kind}"]`)).map((v) => `${colorScheme} ${v}`));
-  }
-  return found;
-}
-
-/** True when the page's clock, randomness and timers are the browser's own again. */
-const globalsReal = (page: Page) =>
-  page.evaluate(() =>
-    [Math.random, Date, Date.now, performance.now, setTimeout, clearTimeout, setInterval, clearInterval].every((f) =>
-      /\[native code\]/.test(Function.prototype.toString.call(f)),
-    ),
-  );
-
-async function finish({ page, w }: Opened, kind: string): Promise<void> {
-  expect(await globalsReal(page)).toBe(true);
-  expect(await axe(page, kind)).toEqual([]);
-  expect([...w.pageErrors, ...w.consoleErrors, ...w.failedResponses]).toEqual([]);
-  await page.context().close();
-}
+const open = (path: string) => openPage(site, path);
+const show = showDiagram;
+const finish = finishDiagram;
 
 /** A znode's name as the diagram shows it: `<4 hex digits>-lock-<10 digits>`. */
 const znode = (seq: number) => `[0-9a-f]{4}-lock-${String(seq).padStart(10, '0')}`;

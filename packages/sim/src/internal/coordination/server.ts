@@ -229,12 +229,7 @@ class ServerState {
         timeoutMs: Math.min(this.timeoutMax, Math.max(this.timeoutMin, Number(m.timeoutMs) || this.timeoutMin)),
         state: 'open',
         ephemerals: new Set(),
-        lastHeardMs: this.node.now(),
-        expiryArmed: false,
-        conn: 0,
-        nextXid: 1,
-        early: new Map(),
-        nextSeq: 0,
+        ...this.noConnection(),
       };
       this.sessions.set(session.id, session);
       this.byToken.set(session.token, session);
@@ -478,6 +473,11 @@ class ServerState {
     this.node.storage.set(STORAGE_KEY, durable);
   }
 
+  /** A session's volatile part before its client connects: a new session's, or any after a restart. */
+  private noConnection(): Pick<Session, 'lastHeardMs' | 'expiryArmed' | 'conn' | 'nextXid' | 'early' | 'nextSeq'> {
+    return { lastHeardMs: this.node.now(), expiryArmed: false, conn: 0, nextXid: 1, early: new Map(), nextSeq: 0 };
+  }
+
   private restore(saved: Durable): void {
     this.zxid = saved.zxid;
     this.lastSession = saved.lastSession;
@@ -487,12 +487,7 @@ class ServerState {
       const session: Session = {
         ...s,
         ephemerals: new Set(s.ephemerals),
-        lastHeardMs: this.node.now(),
-        expiryArmed: false,
-        conn: 0,
-        nextXid: 1,
-        early: new Map(),
-        nextSeq: 0,
+        ...this.noConnection(),
       };
       this.sessions.set(s.id, session);
       this.byToken.set(s.token, session);
