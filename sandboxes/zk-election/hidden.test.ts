@@ -142,7 +142,7 @@ describe('the election, scripted', () => {
   it('checks again when the znode before it is gone by the time it calls exists', () => {
     let done = false;
     const e = election({
-      wrap: (node, handlers, sim, el) => ({
+      wrap: (_node, handlers, _sim, el) => ({
         ...handlers,
         onMessage(from, body) {
           handlers.onMessage!(from, body);
@@ -167,7 +167,7 @@ describe('the election, scripted', () => {
   it('after a connection loss during create, finds its own znode instead of creating another', () => {
     let done = false;
     const e = election({
-      wrap: (node, handlers, sim) => ({
+      wrap: (_node, handlers, sim) => ({
         ...handlers,
         onMessage(from, body) {
           handlers.onMessage!(from, body);

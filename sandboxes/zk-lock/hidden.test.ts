@@ -109,9 +109,6 @@ function shop(options: { seed?: number; wrap?: (node: Node, handlers: Handlers, 
   };
 }
 
-/** The sequence number of each znode under the lock, in order of creation. */
-const sequences = (s: Shop) => s.children().map((c) => sequenceOf(c.name)).sort((a, b) => a - b);
-
 describe('the lock, one client at a time', () => {
   it('creates one ephemeral sequential znode under the lock and holds the lock with its sequence number as the token', () => {
     const s = shop();
@@ -229,7 +226,7 @@ describe('the lock, clients waiting', () => {
     // exists: the exists finds nothing, and its watch would never fire.
     let released = false;
     const s = shop({
-      wrap: (node, handlers, sim) => ({
+      wrap: (_node, handlers, sim) => ({
         ...handlers,
         onMessage(from, body) {
           handlers.onMessage!(from, body);
@@ -267,7 +264,7 @@ describe('the lock, when the connection breaks', () => {
   /** Cuts the service's answers to `who` right after it handles `who`'s first request `op`, for `ms`. */
   const cutAfter = (who: Address, op: string, ms: number, direction: 'answer' | 'request' = 'answer') => {
     let done = false;
-    return (node: Node, handlers: Handlers, sim: Simulation): Handlers => ({
+    return (_node: Node, handlers: Handlers, sim: Simulation): Handlers => ({
       ...handlers,
       onMessage(from, body) {
         const hit = !done && from === who && isObject(body) && isObject(body.request) && body.request.op === op;

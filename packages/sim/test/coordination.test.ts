@@ -484,6 +484,25 @@ describe('sessions', () => {
     expect(wire(sim, 'request', ['a', 'zk']).filter((e) => e.t > 1_500 && e.from === 'a')).toEqual([]);
   });
 
+  it('say, while open, when they will expire if the service hears nothing more, and expire then', () => {
+    const { sim, server } = world(['a'], { delay: { kind: 'fixed', ms: 5 } });
+    sim.run({ untilMs: 200 });
+    const open = server.sessions()[0]!;
+    expect(open.state).toBe('open');
+    // Pings keep pushing it forward: never more than a timeout ahead of now.
+    expect(open.expiresAtMs).toBeGreaterThan(200);
+    expect(open.expiresAtMs).toBeLessThanOrEqual(200 + open.timeoutMs);
+    sim.schedule(200, () => sim.partition([['a']]));
+    sim.run({ untilMs: 201 });
+    const promised = server.sessions()[0]!.expiresAtMs!;
+    sim.run({ untilMs: 1_000 });
+    const ended = server.sessions()[0]!;
+    expect(ended).toMatchObject({ state: 'expired' });
+    expect(ended.expiresAtMs, 'an ended session has no expiry ahead').toBeUndefined();
+    expect(ended.endedAtMs! - promised, 'it expired when it said it would (to the ms its timer rounds to)').toBeGreaterThanOrEqual(0);
+    expect(ended.endedAtMs! - promised).toBeLessThan(1);
+  });
+
   it('survive a partition shorter than the timeout: CONNECTIONLOSS, disconnected, connected again with the same session', () => {
     const { sim, server, zk, states } = world(['a', 'b'], { delay: { kind: 'fixed', ms: 5 } });
     const { save, answer } = recorder(sim);
@@ -531,7 +550,7 @@ describe('sessions', () => {
 
   it('end with close(): ephemerals deleted at once, watchers told, the client refuses further calls', () => {
     const { sim, server, zk, states } = world(['a', 'b']);
-    const { save, answer } = recorder(sim);
+    const { save } = recorder(sim);
     const seenByB: WatchedEvent[] = [];
     sim.schedule(10, () => {
       zk('a').create('/e1', '', 'ephemeral', save('e1'));
@@ -1128,7 +1147,10 @@ describe('service crash and restart', () => {
     sim.run({ untilMs: 700 });
     expect(answer('in flight at crash').error).toBe('CONNECTIONLOSS');
     expect(server.tree()).toEqual(tree);
-    expect(server.sessions()).toEqual(sessions);
+    // The same sessions, each with its silence counted afresh from the restart.
+    const withoutExpiry = (list: typeof sessions) => list.map(({ expiresAtMs: _, ...rest }) => rest);
+    expect(withoutExpiry(server.sessions())).toEqual(withoutExpiry(sessions));
+    for (const s of server.sessions()) expect(s.expiresAtMs).toBeGreaterThan(Math.max(...sessions.map((x) => x.expiresAtMs ?? 0)));
     expect(states.a).toEqual(['connected', 'disconnected', 'connected']);
     expect(states.b).toEqual(['connected', 'disconnected', 'connected']);
     expect(sessionEvents(sim).map((e) => e.state)).toEqual(['opened', 'opened']);

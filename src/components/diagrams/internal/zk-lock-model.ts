@@ -370,8 +370,6 @@ export class ZkLockModel {
   private readonly sim: Simulation;
   private readonly runtimes = new Map<BranchId, Runtime>();
   private readonly process = new Map<BranchId, { state: Process; sinceMs?: number; session?: number }>();
-  /** Per session: when its client last sent the service something (it hears it `DELAY_MS` later). */
-  private readonly lastSent = new Map<number, number>();
   private readonly sessionStates = new Map<number, { state: string; endedAtMs?: number; timeoutMs: number; client: string }>();
   private readonly owners = new Map<string, { branch: BranchId; session: number }>();
   private children: string[] = [];
@@ -729,27 +727,17 @@ export class ZkLockModel {
     return { branch: client as BranchId, token: low.seq };
   }
 
+  /** When the service will expire an open session if it hears nothing more, from the service itself. */
   private expiryOf(session: number): number {
-    const s = this.sessionStates.get(session)!;
-    return (this.lastSent.get(session) ?? 0) + DELAY_MS + s.timeoutMs;
+    return this.server.sessions().find((s) => s.id === session)?.expiresAtMs ?? Infinity;
   }
 
   // ---- The nodes ------------------------------------------------------------------------
 
   private branchNode(id: BranchId, node: Node): Handlers {
-    // The branch's own view of the network, noting when its session last spoke to the service.
-    const view: Node = Object.create(node, {
-      send: {
-        value: (to: string, body: unknown) => {
-          const session = (body as { session?: unknown } | null)?.session;
-          if (to === SERVICE && typeof session === 'number' && session > 0) this.lastSent.set(session, node.now());
-          node.send(to, body);
-        },
-      },
-    });
     const rt = { pending: 0 } as Runtime;
     const open = (): void => {
-      const zk: ZooKeeper = connectZooKeeper(view, {
+      const zk: ZooKeeper = connectZooKeeper(node, {
         server: SERVICE,
         sessionTimeoutMs: SESSION_MS,
         onSessionState: (state) => {
@@ -758,7 +746,7 @@ export class ZkLockModel {
         },
       });
       rt.zk = zk;
-      rt.lock = recipe(view, zk, id, {
+      rt.lock = recipe(node, zk, id, {
         herd: () => this.herd,
         happen: (h) => this.happen(h),
         pending: (d) => {

@@ -61,6 +61,11 @@ export interface SessionSnapshot {
   state: 'open' | 'expired' | 'closed';
   /** When it expired or was closed, by the service's clock in ms; absent while open. */
   endedAtMs?: number;
+  /**
+   * While open: when it will expire if the service hears nothing more from its client (the
+   * last time it heard from it plus the timeout), by the service's clock in ms.
+   */
+  expiresAtMs?: number;
   /** Paths of its ephemeral znodes, sorted. */
   ephemerals: string[];
 }
@@ -212,6 +217,7 @@ class ServerState {
       timeoutMs: s.timeoutMs,
       state: s.state,
       ...(s.endedAtMs !== undefined ? { endedAtMs: s.endedAtMs } : {}),
+      ...(s.state === 'open' ? { expiresAtMs: s.lastHeardMs + s.timeoutMs } : {}),
       ephemerals: [...s.ephemerals].sort(),
     }));
   }
