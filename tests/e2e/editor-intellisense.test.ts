@@ -131,6 +131,33 @@ describe('the typed editor in chapter 1', () => {
     await context.close();
   });
 
+  it('completes the coordination service client in chapter 6 (zk-lock, the first editor opened there), with its parameter hints', async () => {
+    const context = await newContext(site.browser);
+    const page = await context.newPage();
+    const w = watch(page, site.server.url);
+    await page.goto(`${site.server.url}/06-consensus/`);
+    const lock = '[data-exercise="zk-lock"]';
+    await openEditor(page, lock);
+    await page.locator(`${lock} .monaco-editor`).click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('function probe(zk: ZooKeeper) {');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('zk.');
+    const list = page.locator('.suggest-widget.visible .monaco-list-row');
+    await list.first().waitFor({ timeout: 20_000 });
+    const offered = await list.evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
+    expect(names(offered)).toEqual(expect.arrayContaining(['create', 'delete', 'exists', 'getChildren', 'onStateChange']));
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('create(');
+    const hint = page.locator('.parameter-hints-widget.visible');
+    await hint.waitFor({ timeout: 20_000 });
+    expect(await hint.textContent()).toMatch(/mode: CreateMode/);
+    expect(w.pageErrors).toEqual([]);
+    expect(w.consoleErrors).toEqual([]);
+    await context.close();
+  });
+
   it('completes and shows parameter hints in the first editor opened (quorum), then hovers in a second (hash-ring)', async () => {
     const context = await newContext(site.browser);
     const page = await context.newPage();
