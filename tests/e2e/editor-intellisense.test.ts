@@ -47,23 +47,26 @@ async function hoverHash32(page: Page): Promise<void> {
   await page.mouse.move(0, 0);
 }
 
-/** Types `node.` in the quorum editor where a `node: Node` is in scope, and returns the completions offered. */
-async function completeNode(page: Page): Promise<string[]> {
-  await page.locator(`${QUORUM} .monaco-editor`).click();
+/**
+ * At the end of the editor in `scope`, declares `name: type` in a new function and types
+ * `name.`; returns the completions offered.
+ */
+async function completeMember(page: Page, scope: string, name: string, type: string): Promise<string[]> {
+  await page.locator(`${scope} .monaco-editor`).click();
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('function probe(node: Node) {');
+  await page.keyboard.type(`function probe(${name}: ${type}) {`);
   await page.keyboard.press('Enter');
-  await page.keyboard.type('node.');
+  await page.keyboard.type(`${name}.`);
   const list = page.locator('.suggest-widget.visible .monaco-list-row');
   await list.first().waitFor({ timeout: 20_000 });
   return list.evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
 }
 
-/** Types `setTimer(` after the `node.` of {@link completeNode} and waits for the parameter hint. */
-async function parameterHint(page: Page): Promise<string> {
+/** Types `method(` after the `name.` of {@link completeMember} and waits for the parameter hint. */
+async function parameterHint(page: Page, method: string): Promise<string> {
   await page.keyboard.press('Escape');
-  await page.keyboard.type('setTimer(');
+  await page.keyboard.type(`${method}(`);
   const hint = page.locator('.parameter-hints-widget.visible');
   await hint.waitFor({ timeout: 20_000 });
   return (await hint.textContent()) ?? '';
@@ -124,8 +127,8 @@ describe('the typed editor in chapter 1', () => {
     await openFind(page, RING);
     await openEditor(page, QUORUM);
     await openFind(page, QUORUM);
-    expect(names(await completeNode(page))).toEqual(expect.arrayContaining(['send', 'setTimer', 'storage']));
-    expect(await parameterHint(page)).toMatch(/delayMs/);
+    expect(names(await completeMember(page, QUORUM, 'node', 'Node'))).toEqual(expect.arrayContaining(['send', 'setTimer', 'storage']));
+    expect(await parameterHint(page, 'setTimer')).toMatch(/delayMs/);
     expect(w.pageErrors).toEqual([]);
     expect(w.consoleErrors).toEqual([]);
     await context.close();
@@ -138,21 +141,9 @@ describe('the typed editor in chapter 1', () => {
     await page.goto(`${site.server.url}/06-consensus/`);
     const lock = '[data-exercise="zk-lock"]';
     await openEditor(page, lock);
-    await page.locator(`${lock} .monaco-editor`).click();
-    await page.keyboard.press('ControlOrMeta+End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('function probe(zk: ZooKeeper) {');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('zk.');
-    const list = page.locator('.suggest-widget.visible .monaco-list-row');
-    await list.first().waitFor({ timeout: 20_000 });
-    const offered = await list.evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
+    const offered = await completeMember(page, lock, 'zk', 'ZooKeeper');
     expect(names(offered)).toEqual(expect.arrayContaining(['create', 'delete', 'exists', 'getChildren', 'onStateChange']));
-    await page.keyboard.press('Escape');
-    await page.keyboard.type('create(');
-    const hint = page.locator('.parameter-hints-widget.visible');
-    await hint.waitFor({ timeout: 20_000 });
-    expect(await hint.textContent()).toMatch(/mode: CreateMode/);
+    expect(await parameterHint(page, 'create')).toMatch(/mode: CreateMode/);
     expect(w.pageErrors).toEqual([]);
     expect(w.consoleErrors).toEqual([]);
     await context.close();
@@ -164,8 +155,8 @@ describe('the typed editor in chapter 1', () => {
     const w = watch(page, site.server.url);
     await page.goto(`${site.server.url}/01-storage/`);
     await openEditor(page, QUORUM);
-    expect(names(await completeNode(page))).toEqual(expect.arrayContaining(['send', 'setTimer', 'storage']));
-    expect(await parameterHint(page)).toMatch(/delayMs/);
+    expect(names(await completeMember(page, QUORUM, 'node', 'Node'))).toEqual(expect.arrayContaining(['send', 'setTimer', 'storage']));
+    expect(await parameterHint(page, 'setTimer')).toMatch(/delayMs/);
     await openFind(page, QUORUM);
     await openEditor(page, RING);
     await hoverHash32(page);
